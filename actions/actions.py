@@ -1,0 +1,168 @@
+"""Rasa custom actions. Thin: read the tracker, call the composer, send one message.
+
+Actions are stateless; the knowledge base is loaded once per process by
+knowledge.loader.get_knowledge_base() and all conversation state lives in slots.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import replace
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import messages
+from actions.audience import audience_from_text
+from actions.composer import compose_answer
+from actions.context import Context, from_slots, next_context
+from bot.rendering.text import render_text
+from knowledge.loader import get_knowledge_base
+from knowledge.schema import AnswerPayload, Audience
+from nlu.gate_rules import MAX_MESSAGE_CHARS
+
+logger = logging.getLogger(__name__)
+
+
+def _latest(tracker: Tracker) -> Dict[str, Any]:
+    return tracker.latest_message or {}
+
+
+def _question_text(tracker: Tracker) -> str:
+    return _latest(tracker).get("text") or ""
+
+
+# `rasa shell` prints a custom payload as raw JSON after the text; terminals get text only.
+TEXT_ONLY_CHANNELS = {"cmdline"}
+
+
+def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, payload: AnswerPayload,
+                lead: Optional[str] = None) -> None:
+    """One bot message carrying both the plain text and the structured payload."""
+    text = render_text(payload)
+    if lead:
+        text = f"{lead}\n\n{text}"
+    if tracker.get_latest_input_channel() in TEXT_ONLY_CHANNELS:
+        dispatcher.utter_message(text=text)
+        return
+    custom = json.loads(payload.json())  # dates and enums as JSON strings
+    if lead:
+        custom["lead"] = lead
+    dispatcher.utter_message(text=text, json_message=custom)
+
+
+def answer_events(context: Context, payload: AnswerPayload) -> List[SlotSet]:
+    events = [SlotSet(name, value) for name, value in context.as_slots().items()]
+    events.append(SlotSet("last_claim_ids", payload.claim_ids))
+    return events
+
+
+class ActionAnswer(Action):
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
+        latest = _latest(tracker)
+        intent = (latest.get("intent") or {}).get("name") or ""
+        context = next_context(from_slots(tracker.current_slot_values()), intent, latest.get("entities") or [])
+        payload = compose_answer(get_knowledge_base(), context, _question_text(tracker))
+        send_answer(dispatcher, tracker, payload)
+        return answer_events(context, payload)
+
+
+class ActionShowSources(Action):
+    def name(self) -> Text:
+        return "action_show_sources"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
+        kb = get_knowledge_base()
+        claim_ids = tracker.get_slot("last_claim_ids") or []
+        ref_ids: List[str] = []
+        for claim_id in claim_ids:
+            claim = kb.claim_by_id(claim_id)
+            for ref_id in claim.cites if claim else []:
+                if ref_id not in ref_ids:
+                    ref_ids.append(ref_id)
+        if not ref_ids:
+            dispatcher.utter_message(text=messages.NO_SOURCES_YET)
+            return []
+        references = [kb.references[r] for r in ref_ids]
+        lines = [messages.SOURCES_INTRO] + [f"[{n}] {ref.full}" for n, ref in enumerate(references, 1)]
+        dispatcher.utter_message(text="\n".join(lines), json_message={
+            "type": "imt_sources",
+            "references": [dict(n=n, ref_id=ref.id, full=ref.full, link=ref.link, pmid=ref.pmid,
+                                doi=ref.doi, url=ref.url) for n, ref in enumerate(references, 1)],
+        })
+        return []
+
+
+class ActionSetAudience(Action):
+    """Switch language; when there was an answer, give it again in the new language."""
+
+    def name(self) -> Text:
+        return "action_set_audience"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
+        current = from_slots(tracker.current_slot_values())
+        audience = audience_from_text(_question_text(tracker)) or current.audience
+        events: List = [SlotSet("audience", audience.value)]
+        if current.topic is None:
+            dispatcher.utter_message(text=messages.AUDIENCE_SET[audience])
+            return events
+        context = replace(current, audience=audience)
+        payload = compose_answer(get_knowledge_base(), context)
+        send_answer(dispatcher, tracker, payload, lead=messages.AUDIENCE_SET[audience] + " Here is my last answer again:")
+        return events + [SlotSet("last_claim_ids", payload.claim_ids)]
+
+
+class ActionAskRephrase(Action):
+    def name(self) -> Text:
+        return "action_ask_rephrase"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
+        buttons = [{"title": title, "payload": question} for title, question in messages.MAIN_TOPIC_BUTTONS]
+        dispatcher.utter_message(text=messages.REPHRASE, buttons=buttons)
+        return []
+
+
+class ActionRedFlag(Action):
+    def name(self) -> Text:
+        return "action_red_flag"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
+        dispatcher.utter_message(text=messages.EMERGENCY, json_message={"type": "imt_safety", "kind": "emergency",
+                                                                         "text": messages.EMERGENCY})
+        return []
+
+
+class ActionPersonalDecision(Action):
+    """"Should I stop my crizotinib?": care team first, then the general facts."""
+
+    def name(self) -> Text:
+        return "action_personal_decision"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
+        latest = _latest(tracker)
+        previous = from_slots(tracker.current_slot_values())
+        ranking = latest.get("intent_ranking") or []
+        # The classifiers' best topic guess, under the gate's override.
+        topic_intent = next((r["name"] for r in ranking if r.get("name", "").startswith("ask_")
+                             and r["name"] != "ask_sources"), "ask_treatment")
+        context = next_context(previous, topic_intent, latest.get("entities") or [])
+        payload = compose_answer(get_knowledge_base(), context, _question_text(tracker))
+        send_answer(dispatcher, tracker, payload, lead=messages.CARE_TEAM)
+        return answer_events(context, payload)
+
+
+class ActionUnusableInput(Action):
+    def name(self) -> Text:
+        return "action_unusable_input"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
+        gate = _latest(tracker).get("imt_gate") or {}
+        kind = gate.get("kind")
+        template = messages.UNUSABLE_INPUT.get(kind, messages.UNUSABLE_INPUT[None])
+        dispatcher.utter_message(text=template.format(length=gate.get("original_length", 0), limit=MAX_MESSAGE_CHARS))
+        return []

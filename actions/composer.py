@@ -1,0 +1,238 @@
+"""Compose an answer payload from the knowledge base: select entries, then assemble.
+
+Pure functions over the validated knowledge base (no Rasa imports), so they are unit
+tested directly and every answer is built from claim text plus the fixed templates in
+actions/messages.py.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Set, Tuple
+
+import yaml
+
+from actions import messages
+from actions.context import FACETS, Context
+from knowledge.schema import (
+    AnswerClaim,
+    AnswerEntities,
+    AnswerPayload,
+    AnswerSection,
+    Audience,
+    Citation,
+    Claim,
+    Entry,
+    KnowledgeBase,
+    ReviewStatus,
+    Topic,
+)
+
+MAX_CLAIMS = 7
+SUGGESTIONS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "suggestions.yml"
+_STATUS_ORDER = [ReviewStatus.draft, ReviewStatus.under_review, ReviewStatus.approved]
+
+
+@dataclass(frozen=True)
+class Selection:
+    entries: Tuple[Entry, ...]
+    unmatched: Tuple[str, ...]  # facets the question named that no entry of the topic covers
+
+
+# A keyword shared by more entries of a topic than this ("dose") tells them apart poorly.
+MAX_KEYWORD_SHARE = 3
+
+
+def _keyword_hits(entry: Entry, question: str, common: Set[str]) -> int:
+    return sum(1 for keyword in entry.keywords
+               if keyword not in common and re.search(rf"\b{re.escape(keyword)}", question))
+
+
+def _common_keywords(entries: Sequence[Entry]) -> Set[str]:
+    counts = Counter(keyword for entry in entries for keyword in set(entry.keywords))
+    return {keyword for keyword, count in counts.items() if count > MAX_KEYWORD_SHARE}
+
+
+def _facet_score(entry: Entry, context: Context, asked_for: bool) -> Optional[int]:
+    """None excludes the entry; otherwise 3 points per facet it specifically matches.
+
+    An entry specific to a facet the question did not name is shown only when it is
+    core or when the question's own words point at it (`asked_for`).
+    """
+    score = 0
+    for name in FACETS:
+        wanted, covered = context.facet(name), getattr(entry.facets, name)
+        if not covered:
+            continue
+        if wanted is None:
+            if not (entry.core or asked_for):
+                return None
+        elif wanted in covered:
+            score += 3
+        else:
+            return None
+    return score
+
+
+def select_entries(kb: KnowledgeBase, context: Context, question: str = "") -> Selection:
+    question = question.lower()
+    topic_entries = [entry for entry in kb.entries if entry.topic == context.topic]
+    common = _common_keywords(topic_entries)
+    scored = []
+    for order, entry in enumerate(topic_entries):
+        hits = _keyword_hits(entry, question, common)
+        score = _facet_score(entry, context, asked_for=hits > 0)
+        if score is None:
+            continue
+        scored.append((score + 2 * hits, order, entry))
+    covered_named = {
+        name for name in context.named_now
+        if context.facet(name) and any(context.facet(name) in getattr(e.facets, name) for _, _, e in scored)
+    }
+    unmatched = tuple(
+        name for name in FACETS
+        if name in context.named_now and context.facet(name) and name not in covered_named
+        and name != "biomarker_status"
+    )
+    if any(score > 0 for score, _, _ in scored):
+        scored = [item for item in scored if item[0] > 0]
+    elif unmatched:
+        # The question named something we have nothing specific on: general entries only,
+        # never entries about a different drug, gene, site or population.
+        scored = [item for item in scored if not _has_facets(item[2])]
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    chosen: List[Entry] = []
+    claims = 0
+    for _, _, entry in scored:
+        if claims >= MAX_CLAIMS:
+            break
+        chosen.append(entry)
+        claims += len(entry.claims)
+    return Selection(tuple(chosen), unmatched)
+
+
+def _has_facets(entry: Entry) -> bool:
+    return any(getattr(entry.facets, name) for name in FACETS)
+
+
+def _label(value: str) -> str:
+    return messages.FACET_LABELS.get(value, value.replace("_", " "))
+
+
+def describe_context(context: Context) -> str:
+    parts = []
+    if context.drug:
+        parts.append(context.drug)
+    if context.biomarker:
+        status = f"-{context.biomarker_status}" if context.biomarker_status else ""
+        parts.append(f"{context.biomarker}{status} IMT")
+    if context.body_site:
+        parts.append(f"{_label(context.body_site)} IMT")
+    if context.population:
+        parts.append(_label(context.population))
+    return ", ".join(parts)
+
+
+def _intro(context: Context, selection: Selection) -> List[str]:
+    lines = []
+    described = describe_context(context)
+    if described:
+        lines.append(messages.CONTEXT_TEMPLATE.format(context=described))
+    topic_label = messages.TOPIC_LABELS[context.topic]
+    for name in selection.unmatched:
+        template = messages.NO_SPECIFIC_TEMPLATE if selection.entries else messages.NOTHING_FOUND_TEMPLATE
+        lines.append(template.format(topic=topic_label, value=_label(context.facet(name))))
+    if not selection.entries and not selection.unmatched:
+        lines.append(messages.NOTHING_AT_ALL)
+    if context.topic == Topic.dosing and selection.entries:
+        populations = {p for e in selection.entries for p in e.facets.population}
+        if context.population is None and len(populations) > 1:
+            lines.append(messages.DOSING_POPULATION_UNCLEAR)
+        if context.audience == Audience.patient:
+            lines.append(messages.PATIENT_DOSING_NOTE)
+    return lines
+
+
+def _other_topics_with(kb: KnowledgeBase, context: Context, unmatched: Sequence[str]) -> List[Topic]:
+    topics = []
+    for entry in kb.entries:
+        if entry.topic == context.topic or entry.topic in topics:
+            continue
+        if any(context.facet(name) in getattr(entry.facets, name) for name in unmatched):
+            topics.append(entry.topic)
+    return topics
+
+
+@functools.lru_cache(maxsize=1)
+def load_suggestions() -> Dict[Topic, List[Dict[str, str]]]:
+    with SUGGESTIONS_FILE.open(encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    return {Topic(topic): items for topic, items in raw.items()}
+
+
+def suggestions_for(topic: Topic, question: str = "") -> List[str]:
+    asked = question.strip().lower()
+    return [s["text"] for s in load_suggestions()[topic] if s["text"].lower() != asked]
+
+
+def compose_answer(kb: KnowledgeBase, context: Context, question: str = "") -> AnswerPayload:
+    """Build the one answer payload every channel renders."""
+    if context.topic is None:
+        raise ValueError("compose_answer needs a topic")
+    selection = select_entries(kb, context, question)
+    intro = _intro(context, selection)
+    if selection.unmatched:
+        others = _other_topics_with(kb, context, selection.unmatched)
+        if others:
+            intro.append(messages.ALTERNATIVES_TEMPLATE.format(
+                topics=", ".join(messages.TOPIC_LABELS[t] for t in others)))
+
+    claims: List[Claim] = [claim for entry in selection.entries for claim in entry.claims][:MAX_CLAIMS]
+    guideline_claims = [c for c in claims if c.is_guideline]
+    research_claims = [c for c in claims if not c.is_guideline]
+
+    numbers: Dict[str, int] = {}
+    citations: List[Citation] = []
+
+    def cite(ref_id: str) -> int:
+        if ref_id not in numbers:
+            numbers[ref_id] = len(numbers) + 1
+            ref = kb.references[ref_id]
+            citations.append(Citation(n=numbers[ref_id], ref_id=ref.id, label=ref.label, full=ref.full,
+                                      pmid=ref.pmid, doi=ref.doi, url=ref.url, link=ref.link))
+        return numbers[ref_id]
+
+    sections = []
+    for heading, group in ((messages.GUIDELINES_HEADING, guideline_claims),
+                           (messages.RESEARCH_HEADING, research_claims)):
+        if group:
+            sections.append(AnswerSection(heading=heading, claims=[
+                AnswerClaim(id=c.id, text=c.text_for(context.audience),
+                            citations=[cite(r) for r in c.cites], certainty=c.certainty)
+                for c in group
+            ]))
+
+    body = " ".join(
+        [*intro]
+        + [f"{c.text} {''.join(f'[{n}]' for n in c.citations)}" for s in sections for c in s.claims]
+    )
+    statuses = [e.review.status for e in selection.entries]
+    dates = [e.review.last_reviewed for e in selection.entries]
+    return AnswerPayload(
+        topic=context.topic,
+        audience=context.audience,
+        answer=body,
+        intro=intro,
+        sections=sections,
+        entities=AnswerEntities(**{name: context.facet(name) for name in FACETS}),
+        citations=citations,
+        disclaimer=messages.DISCLAIMERS[context.audience],
+        suggestions=suggestions_for(context.topic, question),
+        # An answer is only as reviewed as its least-reviewed entry.
+        review_status=min(statuses, key=_STATUS_ORDER.index) if statuses else None,
+        last_reviewed=min(dates) if dates else None,
+        claim_ids=[c.id for s in sections for c in s.claims],
+    )

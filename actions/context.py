@@ -1,0 +1,96 @@
+"""The context an answer is given in, read from and written back to tracker slots.
+
+Keeping all conversation state in slots (persisted by the tracker store) is what keeps
+the action server stateless and lets context survive a restart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Dict, Iterable, List, Optional
+
+from knowledge.schema import Audience, Topic
+
+INTENT_TOPICS = {
+    "ask_overview": Topic.overview,
+    "ask_diagnosis": Topic.diagnosis,
+    "ask_treatment": Topic.treatment,
+    "ask_dosing": Topic.dosing,
+    "ask_side_effects": Topic.side_effects,
+    "ask_prognosis": Topic.prognosis,
+}
+FACETS = ("drug", "biomarker", "biomarker_status", "population", "body_site")
+# Facets that describe the patient or the tumour carry over to a new question;
+# the drug is the subject of one question and does not.
+PERSISTENT_FACETS = ("biomarker", "biomarker_status", "population", "body_site")
+
+
+@dataclass(frozen=True)
+class Context:
+    topic: Optional[Topic] = None
+    audience: Audience = Audience.clinician
+    drug: Optional[str] = None
+    biomarker: Optional[str] = None
+    biomarker_status: Optional[str] = None
+    population: Optional[str] = None
+    body_site: Optional[str] = None
+    # Facets the latest message itself named (as opposed to carried-over context).
+    named_now: frozenset = field(default_factory=frozenset)
+
+    def facet(self, name: str) -> Optional[str]:
+        return getattr(self, name)
+
+    def facets(self) -> Dict[str, Optional[str]]:
+        return {name: self.facet(name) for name in FACETS}
+
+    def as_slots(self) -> Dict[str, Any]:
+        slots = {name: self.facet(name) for name in FACETS}
+        slots["topic"] = self.topic.value if self.topic else None
+        slots["audience"] = self.audience.value
+        return slots
+
+
+def from_slots(slots: Dict[str, Any]) -> Context:
+    topic = slots.get("topic")
+    audience = slots.get("audience") or Audience.clinician.value
+    return Context(
+        topic=Topic(topic) if topic else None,
+        audience=Audience(audience),
+        **{name: slots.get(name) for name in FACETS},
+    )
+
+
+def facets_from_entities(entities: Iterable[Dict[str, Any]]) -> Dict[str, Optional[str]]:
+    """The facets a message names; the last mention of each entity type wins."""
+    found: Dict[str, Optional[str]] = {}
+    for entity in entities:
+        kind = entity.get("entity")
+        if kind == "biomarker":
+            found["biomarker"] = entity.get("value")
+            found["biomarker_status"] = entity.get("role")
+        elif kind in ("drug", "population", "body_site"):
+            found[kind] = entity.get("value")
+    return found
+
+
+def inferred_topic(named: Dict[str, Optional[str]]) -> Topic:
+    """Topic for a detail-only message when no earlier question set one."""
+    if named.get("drug"):
+        return Topic.treatment
+    if named.get("biomarker"):
+        return Topic.diagnosis
+    return Topic.overview
+
+
+def next_context(previous: Context, intent: str, entities: List[Dict[str, Any]]) -> Context:
+    """Apply one user message to the context.
+
+    A new question switches the topic and keeps only the patient/tumour facets; a
+    follow-up (inform) keeps the topic and everything else, overriding what it names.
+    """
+    named = facets_from_entities(entities)
+    if intent in INTENT_TOPICS:
+        kept = {name: previous.facet(name) for name in PERSISTENT_FACETS}
+        base = replace(previous, topic=INTENT_TOPICS[intent], drug=None, **kept)
+    else:
+        base = replace(previous, topic=previous.topic or inferred_topic(named))
+    return replace(base, named_now=frozenset(named), **named)

@@ -1,0 +1,1 @@
+"""Channels, configuration and entry points of the IMT follow-up assistant."""

@@ -1,0 +1,90 @@
+"""Answer-quality suite: questions -> required facts, through the real REST API.
+
+    PYTHONPATH=. .venv/bin/python -m bot.answer_quality --url http://127.0.0.1:5005
+
+Per topic it reports the share of answers that contain every required fact, that carry
+citations and that carry the disclaimer.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List
+
+import requests
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES_FILE = ROOT / "tests" / "answer_quality" / "cases.yml"
+PATIENT_SWITCH = "I'm a patient, please use plain language"
+
+
+def load_cases(path: Path = CASES_FILE) -> List[Dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+
+
+def _send(session: requests.Session, url: str, sender: str, text: str) -> List[Dict]:
+    response = session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+    response.raise_for_status()
+    return response.json()
+
+
+def run_case(session: requests.Session, url: str, case: Dict) -> Dict:
+    sender = f"quality-{case['id']}-{uuid.uuid4().hex[:6]}"
+    if case.get("audience") == "patient":
+        _send(session, url, sender, PATIENT_SWITCH)
+    for earlier in case.get("context") or []:
+        _send(session, url, sender, earlier)
+    replies = _send(session, url, sender, case["question"])
+    answer = next((r["custom"] for r in replies if (r.get("custom") or {}).get("type") == "imt_answer"), None)
+    text = answer["answer"] if answer else " ".join(r.get("text") or "" for r in replies)
+    missing = [fact for fact in case["required"] if not re.search(fact, text, re.IGNORECASE)]
+    return {
+        "id": case["id"], "topic": case["topic"],
+        "facts_ok": not missing and bool(answer) and answer["topic"] == case["topic"],
+        "cited": bool(answer and answer["citations"]),
+        "disclaimer": bool(answer and answer["disclaimer"] and answer["disclaimer"] in replies[0].get("text", "")),
+        "got_topic": answer["topic"] if answer else None, "missing": missing,
+    }
+
+
+def evaluate(url: str, cases: List[Dict]) -> Dict:
+    with requests.Session() as session:
+        results = [run_case(session, url, case) for case in cases]
+    per_topic: Dict[str, Dict] = defaultdict(lambda: {"cases": 0, "facts_ok": 0, "cited": 0, "disclaimer": 0})
+    for result in results:
+        row = per_topic[result["topic"]]
+        row["cases"] += 1
+        for key in ("facts_ok", "cited", "disclaimer"):
+            row[key] += int(result[key])
+    shares = {
+        topic: {"cases": row["cases"], **{key: row[key] / row["cases"] for key in ("facts_ok", "cited", "disclaimer")}}
+        for topic, row in sorted(per_topic.items())
+    }
+    return {"per_topic": shares, "failures": [r for r in results if not (r["facts_ok"] and r["cited"] and r["disclaimer"])]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Run the answer-quality suite against a running server.")
+    parser.add_argument("--url", default="http://127.0.0.1:5005")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    report = evaluate(args.url, load_cases())
+    print(f"{'topic':<14}{'cases':>6}{'facts':>8}{'cited':>8}{'disclaimer':>12}")
+    for topic, row in report["per_topic"].items():
+        print(f"{topic:<14}{row['cases']:>6}{row['facts_ok']:>8.0%}{row['cited']:>8.0%}{row['disclaimer']:>12.0%}")
+    for failure in report["failures"]:
+        print(f"  FAIL {failure['id']}: topic {failure['got_topic']} missing {failure['missing']}")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+# Shared by bot/run.sh and bot/test.sh: find Python 3.10, create .venv, install pinned deps.
+# Sourced, not executed. Sets PY (the venv's python) and exports PYTHONPATH.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+# TensorFlow's start-up chatter hides the messages that matter.
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+
+find_python() {
+  local candidates=()
+  [ -n "${PYTHON:-}" ] && candidates+=("$PYTHON")
+  candidates+=(python3.10 "$HOME/.pyenv/versions/3.10.13/bin/python3.10" python3.9 python3.8 python3)
+  for candidate in "${candidates[@]}"; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(0 if (3, 8) <= sys.version_info[:2] <= (3, 10) else 1)' 2>/dev/null; then
+      command -v "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+
+ensure_venv() {
+  if [ ! -x .venv/bin/python ]; then
+    local base
+    if ! base="$(find_python)"; then
+      echo "ERROR: Rasa 3.6 needs Python 3.8-3.10 and none was found." >&2
+      echo "Install Python 3.10 (e.g. 'pyenv install 3.10.13'; .python-version selects it)," >&2
+      echo "or point PYTHON=/path/to/python3.10 at one." >&2
+      exit 1
+    fi
+    echo "==> creating .venv with $base ($("$base" --version 2>&1))"
+    "$base" -m venv .venv
+  fi
+  PY="$ROOT/.venv/bin/python"
+  local stamp=".venv/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    echo "==> installing pinned dependencies (first run takes a few minutes)"
+    "$PY" -m pip install --quiet --upgrade "pip<24.1"
+    "$PY" -m pip install --quiet -c requirements.lock -e ".[test]"
+    rm -f .venv/.installed-* && touch "$stamp"
+  fi
+}
+
+ensure_model() {
+  "$PY" -m bot.train_if_changed
+}

@@ -1,0 +1,88 @@
+"""Evaluate the NLU on the held-out split (nlu/test), which training never sees.
+
+Intent accuracy and macro-F1 come from the server's /model/parse, so the whole
+pipeline (input guard, classifier, fallback, safety gate) is measured as deployed.
+Entity F1 counts exact (entity, normalized value, role) matches per message.
+
+    python -m bot.evaluate_nlu --url http://127.0.0.1:5005 [--out results/nlu_eval.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import requests
+from sklearn.metrics import accuracy_score, f1_score
+
+ROOT = Path(__file__).resolve().parents[1]
+HELD_OUT = ROOT / "nlu" / "test"
+
+
+def load_held_out(path: Path = HELD_OUT) -> List[Dict]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(path))
+    return [
+        {"text": m.get("text"), "intent": m.get("intent"),
+         "entities": [(e["entity"], e.get("value"), e.get("role")) for e in m.get("entities") or []]}
+        for m in data.intent_examples
+    ]
+
+
+def _entity_counts(expected: List[Tuple], predicted: List[Tuple]) -> Tuple[int, int, int]:
+    exp, pred = Counter(expected), Counter(predicted)
+    true_positive = sum((exp & pred).values())
+    return true_positive, sum(pred.values()) - true_positive, sum(exp.values()) - true_positive
+
+
+def evaluate(url: str, examples: List[Dict]) -> Dict:
+    gold, guessed, errors = [], [], []
+    tp = fp = fn = 0
+    with requests.Session() as session:
+        for example in examples:
+            parsed = session.post(f"{url}/model/parse", json={"text": example["text"]}, timeout=30).json()
+            intent = (parsed.get("intent") or {}).get("name")
+            entities = [(e["entity"], e.get("value"), e.get("role")) for e in parsed.get("entities") or []]
+            gold.append(example["intent"])
+            guessed.append(intent)
+            counts = _entity_counts(example["entities"], entities)
+            tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
+            if intent != example["intent"] or counts[1] or counts[2]:
+                errors.append({"text": example["text"], "expected": example["intent"], "predicted": intent,
+                               "expected_entities": example["entities"], "predicted_entities": entities})
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    labels = sorted(set(gold))
+    return {
+        "examples": len(examples),
+        "intent_accuracy": accuracy_score(gold, guessed),
+        "intent_macro_f1": f1_score(gold, guessed, labels=labels, average="macro", zero_division=0),
+        "entity_precision": precision,
+        "entity_recall": recall,
+        "entity_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "errors": errors,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:5005")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    report = evaluate(args.url, load_held_out())
+    summary = {k: v for k, v in report.items() if k != "errors"}
+    print(json.dumps(summary, indent=2))
+    for error in report["errors"]:
+        print(f"  miss: {error['text']!r}: {error['expected']} -> {error['predicted']}")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Renderers of the one answer payload (knowledge.schema.AnswerPayload) for each channel."""

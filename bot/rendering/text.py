@@ -1,0 +1,31 @@
+"""Plain-text rendering of an answer payload: REST `text`, rasa shell, transcripts."""
+from __future__ import annotations
+
+from typing import List
+
+from actions import messages
+from knowledge.schema import AnswerPayload
+
+
+def render_text(payload: AnswerPayload) -> str:
+    lines: List[str] = list(payload.intro)
+    for section in payload.sections:
+        lines.append("")
+        lines.append(section.heading)
+        for claim in section.claims:
+            markers = "".join(f"[{n}]" for n in claim.citations)
+            lines.append(f"• {claim.text} {markers}")
+    if payload.citations:
+        lines.append("")
+        lines.append("Sources")
+        lines.extend(f"[{c.n}] {c.label}. {c.link}" for c in payload.citations)
+    if payload.review_status:
+        lines.append("")
+        lines.append(messages.REVIEW_LINE.format(
+            status=messages.REVIEW_STATUS_LABELS[payload.review_status], date=payload.last_reviewed))
+    lines.append("")
+    lines.append(f"Disclaimer: {payload.disclaimer}")
+    if payload.suggestions:
+        lines.append("")
+        lines.append("You might also ask: " + " · ".join(payload.suggestions))
+    return "\n".join(lines).strip()

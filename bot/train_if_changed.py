@@ -1,0 +1,72 @@
+"""Train the Rasa model only when its inputs changed.
+
+`rasa train` is slow even when it decides to skip work, so the run and test commands
+compare a hash of every training input with the one stored next to the model.
+"""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterable, List
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL_DIR = ROOT / "models"
+MODEL_NAME = "imt"
+MODEL_FILE = MODEL_DIR / f"{MODEL_NAME}.tar.gz"
+FINGERPRINT_FILE = MODEL_DIR / f"{MODEL_NAME}.fingerprint"
+DOMAIN = ROOT / "bot" / "domain.yml"
+CONFIG = ROOT / "config.yml"
+TRAINING_DATA = [ROOT / "nlu" / "data", ROOT / "stories" / "stories.yml", ROOT / "stories" / "rules.yml"]
+# Code of the custom NLU components is part of the model too.
+CODE = [ROOT / "nlu", ROOT / "knowledge" / "vocabulary.yml", ROOT / "pyproject.toml"]
+
+
+def _files(paths: Iterable[Path]) -> List[Path]:
+    found: List[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in {".yml", ".yaml", ".py"}
+                         and "__pycache__" not in p.parts and "test" not in p.parent.name)
+        elif path.exists():
+            found.append(path)
+    return found
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in _files([DOMAIN, CONFIG, *TRAINING_DATA, *CODE]):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def train_command() -> List[str]:
+    return [
+        sys.executable, "-m", "rasa", "train",
+        "--domain", str(DOMAIN), "--config", str(CONFIG),
+        "--data", *[str(p) for p in TRAINING_DATA],
+        "--out", str(MODEL_DIR), "--fixed-model-name", MODEL_NAME,
+    ]
+
+
+def main() -> int:
+    current = fingerprint()
+    if MODEL_FILE.exists() and FINGERPRINT_FILE.exists() and FINGERPRINT_FILE.read_text().strip() == current:
+        print(f"==> model {MODEL_FILE.relative_to(ROOT)} is up to date (training inputs unchanged)")
+        return 0
+    print("==> training inputs changed: training the model")
+    started = time.monotonic()
+    result = subprocess.run(train_command(), cwd=ROOT)
+    if result.returncode != 0 or not MODEL_FILE.exists():
+        print("ERROR: rasa train failed", file=sys.stderr)
+        return result.returncode or 1
+    FINGERPRINT_FILE.write_text(current + "\n")
+    print(f"==> trained in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

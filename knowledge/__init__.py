@@ -1,0 +1,1 @@
+"""Curated, cited knowledge base about inflammatory myofibroblastic tumor (IMT)."""

@@ -1,0 +1,327 @@
+"""One pydantic schema for the knowledge base, from the YAML files to the answer payload.
+
+The YAML files in knowledge/data are parsed into these models at load time; the
+answer composer builds an AnswerPayload from the same Claim/Reference objects, and
+every channel renders that payload instead of re-deriving anything.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Dict, List, Optional
+
+from pydantic import BaseModel, Field, root_validator, validator
+
+# --- controlled vocabularies ------------------------------------------------
+
+
+class Topic(str, Enum):
+    overview = "overview"
+    diagnosis = "diagnosis"
+    treatment = "treatment"
+    dosing = "dosing"
+    side_effects = "side_effects"
+    prognosis = "prognosis"
+
+
+class Audience(str, Enum):
+    clinician = "clinician"
+    patient = "patient"
+
+
+class EvidenceKind(str, Enum):
+    """Where a claim comes from; the first three are shown under "From the Guidelines"."""
+
+    label = "label"  # regulatory label / approval (FDA, EMA)
+    guideline = "guideline"  # NCCN and other practice guidelines
+    classification = "classification"  # WHO classification of tumours
+    trial = "trial"  # prospective clinical trials
+    series = "series"  # retrospective case series, registries, cohorts
+    review = "review"  # narrative or systematic reviews, expert digests
+    case_report = "case_report"
+
+
+GUIDELINE_KINDS = {EvidenceKind.label, EvidenceKind.guideline, EvidenceKind.classification}
+
+
+class Certainty(str, Enum):
+    """How firm the evidence is; anything but 'established' must be worded as such."""
+
+    established = "established"
+    limited = "limited"  # small series / case reports / expert practice
+    uncertain = "uncertain"  # [M]/[U] items in the evidence notes, or conflicting sources
+
+
+class ReviewStatus(str, Enum):
+    draft = "draft"
+    under_review = "under_review"
+    approved = "approved"
+
+
+DRUGS = {
+    "crizotinib", "ceritinib", "alectinib", "brigatinib", "lorlatinib", "larotrectinib",
+    "entrectinib", "celecoxib", "ibuprofen", "prednisone", "methotrexate", "vinblastine",
+    "vinorelbine", "doxorubicin", "cyclophosphamide", "docetaxel", "gemcitabine",
+}
+BIOMARKERS = {"ALK", "ROS1", "NTRK", "RET", "PDGFRB"}
+BODY_SITES = {
+    "lung", "abdomen", "pelvis", "bladder", "breast", "head_and_neck", "liver", "mesentery", "uterus",
+}
+POPULATIONS = {"pediatric", "adult", "pregnancy", "elderly"}
+BIOMARKER_STATUSES = {"positive", "negative"}
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+def _check_members(values: List[str], allowed: set, what: str) -> List[str]:
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise ValueError(f"unknown {what}: {unknown}; allowed: {sorted(allowed)}")
+    return values
+
+
+# --- references --------------------------------------------------------------
+
+
+class Reference(BaseModel):
+    id: str  # "R1" ... as numbered in the evidence notes
+    authors: str
+    title: str
+    source: str  # journal or publisher
+    year: int = Field(..., ge=1900, le=2100)
+    pmid: Optional[str] = None
+    doi: Optional[str] = None
+    url: Optional[str] = None
+    note: Optional[str] = None  # e.g. which identifiers were confirmed and how
+
+    class Config:
+        extra = "forbid"
+
+    @validator("id")
+    def _ref_id(cls, v: str) -> str:
+        if not re.fullmatch(r"R\d+[a-z]?", v):
+            raise ValueError(f"reference id must look like R12 or R31a, got {v!r}")
+        return v
+
+    @validator("pmid")
+    def _pmid(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(r"\d{6,9}", v):
+            raise ValueError(f"PMID must be 6-9 digits, got {v!r}")
+        return v
+
+    @validator("doi")
+    def _doi(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(r"10\.\d{4,9}/\S+", v):
+            raise ValueError(f"DOI must start with 10.NNNN/, got {v!r}")
+        return v
+
+    @validator("url")
+    def _url(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(r"https?://\S+", v):
+            raise ValueError(f"URL must be http(s), got {v!r}")
+        return v
+
+    @root_validator(skip_on_failure=True)
+    def _has_identifier(cls, values: Dict) -> Dict:
+        if not (values.get("pmid") or values.get("doi") or values.get("url")):
+            raise ValueError(f"reference {values.get('id')} needs at least one of pmid, doi, url")
+        return values
+
+    @property
+    def link(self) -> str:
+        """The best single link for a reader: DOI, then PubMed, then the URL."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return self.url or ""
+
+    @property
+    def label(self) -> str:
+        """Short label for citation lists: 'Schöffski et al., Lancet Respir Med 2018'."""
+        first = self.authors.split(",")[0].strip()
+        many = "," in self.authors or " et al" in self.authors
+        who = f"{first.replace(' et al.', '').replace(' et al', '')} et al." if many else first
+        if self.source.startswith(who):  # "Pfizer, Pfizer (US prescribing information)"
+            return f"{self.source} {self.year}"
+        return f"{who}, {self.source} {self.year}"
+
+    @property
+    def full(self) -> str:
+        ids = [f"PMID {self.pmid}" if self.pmid else "", f"DOI {self.doi}" if self.doi else "", self.url or ""]
+        ids_text = "; ".join(i for i in ids if i)
+        return f"{self.authors}. {self.title}. {self.source}, {self.year}. {ids_text}"
+
+
+# --- claims and entries ---------------------------------------------------------
+
+
+class Claim(BaseModel):
+    id: str
+    clinician: str = Field(..., min_length=10)
+    patient: str = Field(..., min_length=10)
+    cites: List[str] = Field(..., min_items=1)
+    evidence: EvidenceKind
+    certainty: Certainty = Certainty.established
+
+    class Config:
+        extra = "forbid"
+
+    @validator("id")
+    def _claim_id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"claim id must be lowercase slug, got {v!r}")
+        return v
+
+    def text_for(self, audience: Audience) -> str:
+        return self.clinician if audience == Audience.clinician else self.patient
+
+    @property
+    def is_guideline(self) -> bool:
+        return self.evidence in GUIDELINE_KINDS
+
+
+class Facets(BaseModel):
+    """What an entry is specifically about; an empty list means 'not specific'."""
+
+    drug: List[str] = []
+    biomarker: List[str] = []
+    biomarker_status: List[str] = []
+    population: List[str] = []
+    body_site: List[str] = []
+
+    class Config:
+        extra = "forbid"
+
+    _drug = validator("drug", allow_reuse=True)(lambda v: _check_members(v, DRUGS, "drug"))
+    _bm = validator("biomarker", allow_reuse=True)(lambda v: _check_members(v, BIOMARKERS, "biomarker"))
+    _bms = validator("biomarker_status", allow_reuse=True)(
+        lambda v: _check_members(v, BIOMARKER_STATUSES, "biomarker_status")
+    )
+    _pop = validator("population", allow_reuse=True)(lambda v: _check_members(v, POPULATIONS, "population"))
+    _site = validator("body_site", allow_reuse=True)(lambda v: _check_members(v, BODY_SITES, "body_site"))
+
+
+class Review(BaseModel):
+    status: ReviewStatus
+    reviewer: Optional[str] = None
+    last_reviewed: dt.date
+
+    class Config:
+        extra = "forbid"
+
+    @root_validator(skip_on_failure=True)
+    def _approved_needs_reviewer(cls, values: Dict) -> Dict:
+        if values["status"] == ReviewStatus.approved and not values.get("reviewer"):
+            raise ValueError("an approved entry must name its reviewer")
+        return values
+
+
+class Entry(BaseModel):
+    id: str
+    topic: Topic
+    title: str
+    facets: Facets = Facets()
+    # Shown when the question does not narrow the facet this entry is specific to
+    # (e.g. both adult and pediatric dosing when the population is unknown).
+    core: bool = False
+    # Lowercase words or phrases that make this entry relevant when they appear in the
+    # question (e.g. "missed", "grapefruit", "bilirubin").
+    keywords: List[str] = []
+    review: Review
+    claims: List[Claim] = Field(..., min_items=1)
+
+    class Config:
+        extra = "forbid"
+
+    @validator("id")
+    def _entry_id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"entry id must be lowercase slug, got {v!r}")
+        return v
+
+
+class KnowledgeBase(BaseModel):
+    references: Dict[str, Reference]
+    entries: List[Entry]
+
+    @root_validator(skip_on_failure=True)
+    def _integrity(cls, values: Dict) -> Dict:
+        refs: Dict[str, Reference] = values["references"]
+        for key, ref in refs.items():
+            if key != ref.id:
+                raise ValueError(f"reference key {key} does not match its id {ref.id}")
+        seen_entries, seen_claims = set(), set()
+        for entry in values["entries"]:
+            if entry.id in seen_entries:
+                raise ValueError(f"duplicate entry id {entry.id}")
+            seen_entries.add(entry.id)
+            for claim in entry.claims:
+                if claim.id in seen_claims:
+                    raise ValueError(f"duplicate claim id {claim.id}")
+                seen_claims.add(claim.id)
+                dangling = [c for c in claim.cites if c not in refs]
+                if dangling:
+                    raise ValueError(f"claim {claim.id} cites unknown reference(s) {dangling}")
+        return values
+
+    def claim_by_id(self, claim_id: str) -> Optional["Claim"]:
+        for entry in self.entries:
+            for claim in entry.claims:
+                if claim.id == claim_id:
+                    return claim
+        return None
+
+
+# --- answer payload (what actions send and channels render) -------------------------
+
+
+class Citation(BaseModel):
+    n: int
+    ref_id: str
+    label: str
+    full: str
+    pmid: Optional[str] = None
+    doi: Optional[str] = None
+    url: Optional[str] = None
+    link: str
+
+
+class AnswerClaim(BaseModel):
+    id: str
+    text: str
+    citations: List[int]
+    certainty: Certainty
+
+
+class AnswerSection(BaseModel):
+    heading: str  # "From the Guidelines" / "From the Research"
+    claims: List[AnswerClaim]
+
+
+class AnswerEntities(BaseModel):
+    drug: Optional[str] = None
+    biomarker: Optional[str] = None
+    biomarker_status: Optional[str] = None
+    population: Optional[str] = None
+    body_site: Optional[str] = None
+
+
+class AnswerPayload(BaseModel):
+    type: str = "imt_answer"
+    topic: Topic
+    audience: Audience
+    answer: str  # the answer body with [n] markers, no sources or disclaimer
+    intro: List[str] = []  # fixed connective sentences (context in force, caveats)
+    sections: List[AnswerSection]
+    entities: AnswerEntities
+    citations: List[Citation]
+    disclaimer: str
+    suggestions: List[str]
+    review_status: Optional[ReviewStatus] = None  # None when no entry was used
+    last_reviewed: Optional[dt.date] = None
+    claim_ids: List[str]
+
+    class Config:
+        use_enum_values = True

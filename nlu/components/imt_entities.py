@@ -1,0 +1,90 @@
+"""Rule-based entity extractor: spaCy EntityRuler over the knowledge vocabulary.
+
+Returns normalized values (Xalkori -> crizotinib, "ALK-negative" -> ALK with role
+"negative", "6-year-old" -> pediatric), so /model/parse already carries them.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.spacy_pipeline import STATUS_SEPARATOR, entity_nlp, load_vocabulary
+
+_AGE_PATTERNS = [
+    (re.compile(r"\b(\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|y)\s*(?:-|\s)?\s*old\b", re.I), "years"),
+    (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?)(?=\W|$)", re.I), "years"),
+    (re.compile(r"\b(?:aged|age)\s+(\d{1,3})\b", re.I), "years"),
+    (re.compile(r"\b(\d{1,2})\s*(?:-|\s)?\s*(?:months?|mo)\s*(?:-|\s)?\s*old\b", re.I), "months"),
+]
+
+
+def age_population(years: float, bands: Dict[str, int]) -> str:
+    if years < bands["pediatric_below"]:
+        return "pediatric"
+    if years >= bands["elderly_from"]:
+        return "elderly"
+    return "adult"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "ImtEntityExtractor":
+        return cls(config)
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = config
+        self._nlp = entity_nlp()
+        self._bands = load_vocabulary()["age_bands"]
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            found = self.extract(message.get(TEXT) or "")
+            message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True)
+        return messages
+
+    def extract(self, text: str) -> List[Dict[str, Any]]:
+        doc = self._nlp(text)
+        entities: List[Dict[str, Any]] = []
+        for span in doc.ents:
+            label = span.label_
+            value, _, status = span.ent_id_.partition(STATUS_SEPARATOR)
+            minus = span[-1]
+            if label == "biomarker" and minus.text == "-" and not minus.whitespace_ \
+                    and minus.i + 1 < len(doc) and doc[minus.i + 1].is_alpha:
+                # "ALK-IHC" is a compound word, not "ALK-negative".
+                span, status = span[:-1], ""
+            entity = {"entity": label, "value": value, "start": span.start_char,
+                      "end": span.end_char, "confidence_entity": 1.0}
+            if status:
+                entity["role"] = status
+            entities.append(entity)
+        entities.extend(self._ages(text, entities))
+        return sorted(entities, key=lambda e: e["start"])
+
+    def _ages(self, text: str, taken: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+        found: List[Dict[str, Any]] = []
+        for pattern, unit in _AGE_PATTERNS:
+            for match in pattern.finditer(text):
+                if any(_overlaps(match.start(), match.end(), e) for e in taken + found):
+                    continue
+                number = float(match.group(1))
+                years = number / 12 if unit == "months" else number
+                if years > 120:
+                    continue
+                found.append({"entity": "population", "value": age_population(years, self._bands),
+                              "start": match.start(), "end": match.end(), "confidence_entity": 1.0})
+        return found
+
+
+def _overlaps(start: int, end: int, entity: Dict[str, Any]) -> bool:
+    return start < entity["end"] and entity["start"] < end

@@ -1,0 +1,88 @@
+"""Safety and input checks around the statistical NLU.
+
+`InputGuard` runs first: it cleans the text (HTML stripped, control characters
+dropped, length capped) and records the gate verdict. `SafetyGate` runs last and,
+when the verdict says so, replaces whatever the classifiers predicted with one of
+the gate intents, so safety and bad-input handling never depend on a statistical
+guess.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.gate_rules import check_message
+
+GATE_KEY = "imt_gate"
+# Gate verdict -> intent that the dialogue rules route to a fixed action.
+GATE_INTENTS = {
+    "red_flag": "red_flag",
+    "personal_decision": "personal_decision",
+    "empty": "unusable_input",
+    "too_long": "unusable_input",
+    "unreadable": "unusable_input",
+    "other_language": "unusable_input",
+    "no_text": "unusable_input",
+}
+GATE_ONLY_INTENTS = {"personal_decision", "unusable_input"}
+
+
+class _NonTrainable(GraphComponent):
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "_NonTrainable":
+        return cls()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class InputGuard(_NonTrainable):
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            verdict = check_message(message.get(TEXT))
+            message.set(TEXT, verdict.cleaned_text)
+            message.set(GATE_KEY, {"kind": verdict.kind, "original_length": verdict.original_length},
+                        add_to_output=True)
+        return messages
+
+
+# The classifier may keep a red-flag guess the rules missed, but only a confident one;
+# the other gate intents are the rules' decision alone.
+CLASSIFIER_RED_FLAG_MIN_CONFIDENCE = 0.8
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SafetyGate(_NonTrainable):
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            kind = (message.get(GATE_KEY) or {}).get("kind")
+            intent_name = GATE_INTENTS.get(kind)
+            ranking = list(message.get(INTENT_RANKING_KEY) or [])
+            if intent_name is not None:
+                gate_intent = {"name": intent_name, "confidence": 1.0}
+                ranking = [r for r in ranking if r.get("name") != intent_name]
+                message.set(INTENT, gate_intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [gate_intent] + ranking, add_to_output=True)
+            elif self._unbacked_gate_guess(message.get(INTENT) or {}):
+                self._demote(message, ranking)
+        return messages
+
+    @staticmethod
+    def _unbacked_gate_guess(intent: Dict[str, Any]) -> bool:
+        name, confidence = intent.get("name"), intent.get("confidence") or 0.0
+        if name == "red_flag":
+            return confidence < CLASSIFIER_RED_FLAG_MIN_CONFIDENCE
+        return name in GATE_ONLY_INTENTS
+
+    @staticmethod
+    def _demote(message: Message, ranking: List[Dict[str, Any]]) -> None:
+        """Fall back to the best intent the classifier ranked that is not a gate intent."""
+        rest = [r for r in ranking if r.get("name") not in GATE_ONLY_INTENTS | {"red_flag"}]
+        best = rest[0] if rest else {"name": "nlu_fallback", "confidence": 0.0}
+        message.set(INTENT, best, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, rest, add_to_output=True)

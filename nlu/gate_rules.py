@@ -1,0 +1,203 @@
+"""Rule-based checks that run before the statistical NLU decides anything.
+
+Pure Python (no Rasa imports) so the NLU components and the actions share one
+definition of "red flag", "personal decision" and "unusable input".
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Optional
+
+MAX_MESSAGE_CHARS = 1000
+
+# --- input hygiene ---------------------------------------------------------------
+
+
+class _TextOnly(HTMLParser):
+    """Keeps the text of an HTML fragment and drops tags, scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "style"}:
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in {"script", "style"} and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def strip_html(text: str) -> str:
+    if "<" not in text and "&" not in text:
+        return text
+    parser = _TextOnly()
+    parser.feed(text)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def _unreadable_share(text: str) -> float:
+    """Share of characters that are control codes or decoding replacements."""
+    if not text:
+        return 0.0
+    bad = sum(
+        1 for ch in text
+        if ch == "\ufffd" or (unicodedata.category(ch) in {"Cc", "Cs", "Co"} and ch not in "\n\t\r")
+    )
+    return bad / len(text)
+
+
+# Small stop-word lists: enough to tell an English question from a Spanish, French,
+# German, Italian, Portuguese or Dutch one. Drug and gene names are neutral.
+_ENGLISH = set(
+    "the a an is are was what which who how when where why does do did can could should would "
+    "of for to in on with and or my your it its this that there about after before i me you "
+    "be been have has had not no yes any some if dose treat treatment".split()
+)
+_FOREIGN = set(
+    "el la los las es son que qué cómo como por para con una del y pero tratamiento dosis "
+    "le les des est une dans pour avec quoi quel quelle comment mais traitement "
+    "der die das ist sind und wie was welche mit für nicht ein eine behandlung "
+    "il lo gli sono che per con una della cosa come trattamento "
+    "o os as é são não uma com qual tratamento "
+    "het een en zijn wat hoe met voor niet behandeling".split()
+) - _ENGLISH
+
+
+def looks_non_english(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    non_latin = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
+    if non_latin / len(letters) > 0.3:
+        return True
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    foreign = sum(1 for w in words if w in _FOREIGN)
+    english = sum(1 for w in words if w in _ENGLISH)
+    return foreign >= 2 and foreign > english
+
+
+# --- safety ------------------------------------------------------------------------
+
+# Someone living the symptom now: "I", "my son", "she" ... near the symptom, or a bare
+# cry for help ("can't breathe!"). Questions about symptoms in general do not match.
+_SUBJECT = (
+    r"(?:\bi\b|\bi'?m\b|\bim\b|\bi'?ve\b|\bive\b|\bme\b|\bmy\s+(?:\w+\s+){0,2}|\bwe\b|\bhe\b|\bshe\b|"
+    r"\bhe'?s\b|\bshe'?s\b|\bthey\b|\bour\s+\w+)"
+)
+_SYMPTOMS = [
+    r"cough\w*\s+(?:up\s+)?(?:some\s+|a\s+lot\s+of\s+)?blood",
+    r"spit\w*\s+(?:up\s+)?blood",
+    r"blood\s+(?:in|when)\s+(?:my\s+|his\s+|her\s+)?(?:sputum|phlegm|cough\w*|mucus)",
+    r"ha?emoptysis",
+    r"vomit\w*\s+(?:up\s+)?blood",
+    r"(?:can'?t|cannot|can\s+not|unable\s+to|struggling\s+to|hard\s+to|trouble|difficulty)\s+breath\w*",
+    r"short(?:ness)?\s+of\s+breath",
+    r"gasping",
+    r"chest\s+(?:pain|pains|hurts?|is\s+(?:hurting|tight)|tightness|pressure)",
+    r"pain\s+in\s+(?:my\s+|his\s+|her\s+|the\s+)?chest",
+    r"faint(?:ed|ing|s)?\b",
+    r"pass(?:ed|ing)?\s+out",
+    r"black(?:ed|ing)?\s+out",
+    r"collaps(?:ed|ing)",
+    r"lost\s+consciousness|losing\s+consciousness|unconscious",
+    r"(?:sudden(?:ly)?|can'?t\s+see|lost\s+(?:my\s+)?(?:vision|sight))\s*(?:lost\s+)?(?:my\s+)?(?:vision|sight)?",
+]
+_SYMPTOM_RE = re.compile("|".join(f"(?:{s})" for s in _SYMPTOMS), re.IGNORECASE)
+_GENERAL_QUESTION = re.compile(
+    r"\b(?:can|could|does|do|is|are)\s+(?:imt|it|the\s+tumou?r|crizotinib|xalkori|this|that)\b.*\b(?:cause|causes|symptom|side\s+effect)",
+    re.IGNORECASE,
+)
+
+
+def is_red_flag(text: str) -> bool:
+    lowered = text.lower()
+    match = _SYMPTOM_RE.search(lowered)
+    if not match or not match.group(0).strip():
+        return False
+    if _GENERAL_QUESTION.search(lowered) and not re.search(r"\b(?:i'?m|i\s+am|i\s+have|i'?ve)\b", lowered):
+        return False
+    window = lowered[max(0, match.start() - 60): match.end() + 10]
+    if re.search(r"\b(?:read|heard|article|says|said)\b", window):
+        return False  # reporting what a text says, not living the symptom
+    if re.search(_SUBJECT, window):
+        return True
+    # A bare fragment such as "can't breathe" or "coughing blood!!" is someone in trouble.
+    return len(lowered.split()) <= 6 and not lowered.rstrip().endswith("?")
+
+
+_DECISION_VERBS = (
+    r"stop|quit|skip|pause|reduce|lower|cut|increase|raise|double|halve|change|switch|start|"
+    r"continue|keep\s+taking|take|have|get|do|refuse|decline|delay|postpone|come\s+off|go\s+off"
+)
+_DECISION_RE = re.compile(
+    r"\b(?:should|shall|can|could|may|must|do)\s+(?:i|we|my\s+\w+|he|she)\s+(?:\w+\s+){0,1}?(?:" + _DECISION_VERBS + r")\b"
+    r"|\bis\s+it\s+(?:ok|okay|safe|fine|alright)\s+(?:for\s+(?:me|him|her|us)\s+)?(?:if\s+i\s+|to\s+)(?:" + _DECISION_VERBS + r")\b"
+    r"|\b(?:what|which)\s+(?:should|would)\s+(?:i|we)\s+(?:do|choose|pick|take)\b"
+    r"|\b(?:do\s+you\s+think|would\s+you\s+recommend)\s+(?:that\s+)?(?:i|we|my\s+\w+)\b"
+    r"|\b(?:decide|choose)\s+for\s+(?:me|us)\b"
+    r"|\bi(?:'m|\s+am)\s+(?:going\s+to|thinking\s+of|planning\s+to)\s+(?:" + _DECISION_VERBS + r")\b"
+    r"|\bi\s+(?:want|wanna)\s+to\s+(?:stop|quit|skip|reduce|lower|double|increase|change|switch|come\s+off)\b",
+    re.IGNORECASE,
+)
+# "can I take it with food?" is a general dosing question, not a treatment decision.
+_GENERAL_HOW_TO = re.compile(
+    r"\b(?:with|without)\s+food\b|\bat\s+night\b|\bin\s+the\s+morning\b"
+    r"|\bif\s+(?:i|we|you|he|she)\s+(?:miss|missed|forget|forgot|vomit|vomited|throw\s+up|threw\s+up)\b",
+    re.IGNORECASE,
+)
+
+
+def is_personal_decision(text: str) -> bool:
+    return bool(_DECISION_RE.search(text)) and not _GENERAL_HOW_TO.search(text)
+
+
+# --- verdict -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    """What the gate decided. `kind` is None when the message can go to the NLU."""
+
+    # "empty" | "no_text" | "too_long" | "unreadable" | "other_language" | "red_flag" | "personal_decision"
+    kind: Optional[str]
+    cleaned_text: str
+    original_length: int
+
+
+def check_message(raw: object) -> GateVerdict:
+    """Classify a raw user message; the cleaned text is what the NLU should see."""
+    text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
+    original_length = len(text)
+    if _unreadable_share(text) > 0.1:
+        return GateVerdict("unreadable", "unreadable", original_length)
+    cleaned = strip_html(text)
+    cleaned = "".join(ch for ch in cleaned if unicodedata.category(ch) != "Cc" or ch in "\n\t")
+    cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        kind = "no_text" if text.strip() else "empty"  # e.g. only <script>…</script>
+        return GateVerdict(kind, kind, original_length)
+    if not any(ch.isalpha() for ch in cleaned):
+        return GateVerdict("no_text", cleaned, original_length)  # "12345", "???"
+    if original_length > MAX_MESSAGE_CHARS:
+        # Safety still comes first, even in a long message.
+        if is_red_flag(cleaned[:MAX_MESSAGE_CHARS]):
+            return GateVerdict("red_flag", cleaned[:MAX_MESSAGE_CHARS], original_length)
+        return GateVerdict("too_long", cleaned[:MAX_MESSAGE_CHARS], original_length)
+    if is_red_flag(cleaned):
+        return GateVerdict("red_flag", cleaned, original_length)
+    if looks_non_english(cleaned):
+        return GateVerdict("other_language", cleaned, original_length)
+    if is_personal_decision(cleaned):
+        return GateVerdict("personal_decision", cleaned, original_length)
+    return GateVerdict(None, cleaned, original_length)

@@ -1,0 +1,74 @@
+"""Shared fixtures: the knowledge base, rasa_sdk tracker fixtures, and a running stack."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from knowledge.loader import load_knowledge_base  # noqa: E402
+
+DEFAULT_SLOTS = {
+    "topic": None, "drug": None, "biomarker": None, "biomarker_status": None, "population": None,
+    "body_site": None, "audience": "clinician", "last_claim_ids": None,
+}
+
+
+@pytest.fixture(scope="session")
+def kb():
+    return load_knowledge_base()
+
+
+def make_tracker(text: str = "", intent: str = "ask_overview", entities: Optional[List[Dict[str, Any]]] = None,
+                 slots: Optional[Dict[str, Any]] = None, channel: str = "rest",
+                 intent_ranking: Optional[List[Dict[str, Any]]] = None,
+                 extra: Optional[Dict[str, Any]] = None) -> Tracker:
+    """A rasa_sdk Tracker as the action server receives it after one user message."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or [],
+              "intent_ranking": intent_ranking or [{"name": intent, "confidence": 1.0}], **(extra or {})}
+    events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
+    return Tracker("test-user", {**DEFAULT_SLOTS, **(slots or {})}, latest, events, False, None, {}, "action_listen")
+
+
+@pytest.fixture
+def dispatcher():
+    return CollectingDispatcher()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    result = subprocess.run([sys.executable, "-m", "bot.train_if_changed"], cwd=ROOT)
+    assert result.returncode == 0, "training failed"
+    return ROOT / "models" / "imt.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def stack_factory(trained_model, tmp_path_factory):
+    """Starts the real stack (action server + Rasa server) on free ports."""
+    from bot.serve import running_stack
+
+    def start(tracker_db: Path):
+        log_dir = tmp_path_factory.mktemp("logs")
+        return running_stack(_free_port(), _free_port(), tracker_db=tracker_db, log_dir=log_dir)
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def stack(stack_factory, tmp_path_factory):
+    with stack_factory(tmp_path_factory.mktemp("db") / "trackers.db") as running:
+        yield running

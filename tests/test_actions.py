@@ -1,0 +1,131 @@
+"""Every custom action, run against rasa_sdk tracker fixtures."""
+import asyncio
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions import messages
+from actions.actions import (
+    ActionAnswer,
+    ActionAskRephrase,
+    ActionPersonalDecision,
+    ActionRedFlag,
+    ActionSetAudience,
+    ActionShowSources,
+    ActionUnusableInput,
+)
+from tests.conftest import make_tracker
+
+
+def run(action, dispatcher, tracker):
+    return asyncio.run(action.run(dispatcher, tracker, {}))
+
+
+def slots_of(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_answer_sends_one_message_with_text_and_payload(dispatcher):
+    tracker = make_tracker("what's the dose of xalkori?", "ask_dosing", [{"entity": "drug", "value": "crizotinib"}])
+    events = run(ActionAnswer(), dispatcher, tracker)
+    assert len(dispatcher.messages) == 1
+    message = dispatcher.messages[0]
+    custom = message["custom"]
+    assert custom["type"] == "imt_answer" and custom["topic"] == "dosing" and custom["audience"] == "clinician"
+    assert custom["entities"]["drug"] == "crizotinib"
+    assert custom["citations"] and all(c.get("pmid") or c.get("doi") or c.get("url") for c in custom["citations"])
+    assert custom["disclaimer"] in message["text"] and "Sources" in message["text"]
+    assert set(custom) >= {"answer", "suggestions", "entities", "citations", "disclaimer"}
+    slots = slots_of(events)
+    assert slots["topic"] == "dosing" and slots["drug"] == "crizotinib"
+    assert slots["last_claim_ids"] == custom["claim_ids"]
+
+
+def test_inform_follow_up_keeps_the_topic(dispatcher):
+    tracker = make_tracker("and for a 6-year-old?", "inform", [{"entity": "population", "value": "pediatric"}],
+                           slots={"topic": "dosing", "drug": "crizotinib"})
+    events = run(ActionAnswer(), dispatcher, tracker)
+    custom = dispatcher.messages[0]["custom"]
+    assert custom["topic"] == "dosing" and custom["entities"]["population"] == "pediatric"
+    assert "280 mg/m²" in custom["answer"]
+    assert slots_of(events)["population"] == "pediatric"
+
+
+def test_answer_in_patient_language(dispatcher):
+    tracker = make_tracker("what are the side effects", "ask_side_effects", slots={"audience": "patient"})
+    run(ActionAnswer(), dispatcher, tracker)
+    custom = dispatcher.messages[0]["custom"]
+    assert custom["audience"] == "patient"
+    assert custom["disclaimer"] == messages.DISCLAIMERS["patient"]
+
+
+def test_rasa_shell_gets_text_only(dispatcher):
+    run(ActionAnswer(), dispatcher, make_tracker("what is IMT", "ask_overview", channel="cmdline"))
+    assert dispatcher.messages[0]["text"] and not dispatcher.messages[0].get("custom")
+
+
+def test_sources_lists_full_references_of_the_last_answer(dispatcher, kb):
+    answer_dispatcher = type(dispatcher)()
+    events = run(ActionAnswer(), answer_dispatcher, make_tracker("how is it treated", "ask_treatment"))
+    claim_ids = slots_of(events)["last_claim_ids"]
+    run(ActionShowSources(), dispatcher, make_tracker("sources?", "ask_sources", slots={"last_claim_ids": claim_ids}))
+    refs = dispatcher.messages[0]["custom"]["references"]
+    expected = {r for cid in claim_ids for r in kb.claim_by_id(cid).cites}
+    assert {r["ref_id"] for r in refs} == expected
+    for ref in refs:
+        assert ref["full"] in dispatcher.messages[0]["text"]
+
+
+def test_sources_before_any_answer(dispatcher):
+    run(ActionShowSources(), dispatcher, make_tracker("sources?", "ask_sources"))
+    assert dispatcher.messages[0]["text"] == messages.NO_SOURCES_YET
+
+
+def test_audience_switch_re_answers_last_question(dispatcher):
+    tracker = make_tracker("I'm a parent, please explain simply", "set_audience",
+                           slots={"topic": "dosing", "population": "pediatric"})
+    events = run(ActionSetAudience(), dispatcher, tracker)
+    assert SlotSet("audience", "patient") in events
+    custom = dispatcher.messages[0]["custom"]
+    assert custom["audience"] == "patient" and custom["topic"] == "dosing"
+    assert messages.AUDIENCE_SET["patient"] in custom["lead"]
+
+
+def test_audience_switch_without_previous_answer(dispatcher):
+    events = run(ActionSetAudience(), dispatcher, make_tracker("I'm an oncologist", "set_audience",
+                                                               slots={"audience": "patient"}))
+    assert SlotSet("audience", "clinician") in events
+    assert dispatcher.messages[0]["text"] == messages.AUDIENCE_SET["clinician"]
+
+
+def test_fallback_offers_main_topics(dispatcher):
+    run(ActionAskRephrase(), dispatcher, make_tracker("blorp", "nlu_fallback"))
+    buttons = dispatcher.messages[0]["buttons"]
+    assert [b["title"] for b in buttons] == [t for t, _ in messages.MAIN_TOPIC_BUTTONS]
+
+
+def test_red_flag_redirects_to_emergency(dispatcher):
+    run(ActionRedFlag(), dispatcher, make_tracker("I'm coughing up blood", "red_flag"))
+    assert "emergency" in dispatcher.messages[0]["text"].lower()
+
+
+def test_personal_decision_defers_to_care_team_and_gives_facts(dispatcher):
+    tracker = make_tracker("should I stop my crizotinib?", "personal_decision",
+                           [{"entity": "drug", "value": "crizotinib"}],
+                           intent_ranking=[{"name": "personal_decision", "confidence": 1.0},
+                                           {"name": "ask_treatment", "confidence": 0.6}])
+    run(ActionPersonalDecision(), dispatcher, tracker)
+    message = dispatcher.messages[0]
+    assert message["text"].startswith(messages.CARE_TEAM)
+    assert message["custom"]["citations"]
+    assert "you should stop" not in message["text"].lower()
+
+
+@pytest.mark.parametrize("kind,snippet", [
+    ("empty", "empty"), ("no_text", "no words"), ("too_long", "very long"), ("unreadable", "couldn't read"),
+    ("other_language", "English"), (None, "couldn't make sense"),
+])
+def test_unusable_input_replies_clearly(dispatcher, kind, snippet):
+    tracker = make_tracker("", "unusable_input", extra={"imt_gate": {"kind": kind, "original_length": 5000}})
+    run(ActionUnusableInput(), dispatcher, tracker)
+    assert snippet in dispatcher.messages[0]["text"]

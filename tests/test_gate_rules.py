@@ -1,0 +1,62 @@
+"""The rule-based safety and input gate that runs before the classifiers."""
+import pytest
+
+from nlu.gate_rules import MAX_MESSAGE_CHARS, check_message
+
+
+@pytest.mark.parametrize("text", [
+    "I'm coughing up blood", "i keep coughing blood since this morning", "I can't breathe",
+    "my son is struggling to breathe", "I have chest pain", "my chest hurts", "I fainted after my dose",
+    "my husband passed out", "can't breathe!!", "I'm short of breath and it's getting worse",
+])
+def test_first_person_red_flags_are_caught(text):
+    assert check_message(text).kind == "red_flag"
+
+
+@pytest.mark.parametrize("text", [
+    "can IMT cause chest pain?", "does crizotinib cause fainting?", "what symptoms does lung IMT cause",
+    "I read that chest pain can be a symptom, is that right?", "is coughing blood a symptom of IMT?",
+])
+def test_questions_about_symptoms_are_not_red_flags(text):
+    assert check_message(text).kind != "red_flag"
+
+
+@pytest.mark.parametrize("text", [
+    "should I stop taking crizotinib", "can I skip my dose today", "should my daughter have surgery",
+    "is it ok to stop my xalkori", "do you think I should start chemo", "I want to quit crizotinib",
+    "should I lower my dose",
+])
+def test_personal_treatment_decisions_are_caught(text):
+    assert check_message(text).kind == "personal_decision"
+
+
+@pytest.mark.parametrize("text", [
+    "what is the dose of crizotinib", "can I take crizotinib with food?", "what should I do if I miss a dose",
+    "should surgery be done first in IMT?", "how is IMT treated",
+])
+def test_general_questions_are_not_decisions(text):
+    assert check_message(text).kind is None
+
+
+@pytest.mark.parametrize("raw,kind", [
+    ("", "empty"), ("   \n\t ", "empty"), (None, "empty"),
+    ("\x00\x01\x02\x03\x04binary\x05", "unreadable"), ("\ufffd\ufffd\ufffdabc", "unreadable"),
+    ("x" * (MAX_MESSAGE_CHARS + 1), "too_long"),
+    ("<script>alert(1)</script>", "no_text"), ("12345", "no_text"), ("???", "no_text"),
+    ("¿Cuál es la dosis de crizotinib para niños?", "other_language"),
+    ("Quelle est la dose de crizotinib pour un enfant?", "other_language"),
+    ("Wie wird der Tumor behandelt und was ist die Dosis?", "other_language"),
+    ("炎性肌纤维母细胞瘤是什么", "other_language"),
+])
+def test_unusable_input_is_classified(raw, kind):
+    assert check_message(raw).kind == kind
+
+
+def test_html_is_stripped_to_its_text():
+    verdict = check_message("<script>alert(1)</script><b>What is IMT?</b><img src=x onerror=alert(2)>")
+    assert verdict.kind is None
+    assert verdict.cleaned_text == "What is IMT?"
+
+
+def test_red_flag_in_a_long_message_still_wins():
+    assert check_message("I have chest pain. " + "blah " * 400).kind == "red_flag"

@@ -1,0 +1,45 @@
+"""The NLU components around the classifier: InputGuard first, SafetyGate last."""
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.components.safety_gate import GATE_KEY, InputGuard, SafetyGate
+
+
+def _through_gate(text, classifier_intent, ranking):
+    message = Message(data={"text": text})
+    InputGuard().process([message])
+    message.set("intent", classifier_intent)
+    message.set("intent_ranking", ranking)
+    SafetyGate().process([message])
+    return message
+
+
+def test_rules_override_the_classifier():
+    message = _through_gate("I have chest pain", {"name": "ask_side_effects", "confidence": 0.9},
+                            [{"name": "ask_side_effects", "confidence": 0.9}])
+    assert message.get("intent") == {"name": "red_flag", "confidence": 1.0}
+    assert message.get("intent_ranking")[0]["name"] == "red_flag"
+
+
+def test_input_guard_cleans_text_and_records_the_verdict():
+    message = Message(data={"text": "<i>what is IMT?</i>\x00"})
+    InputGuard().process([message])
+    assert message.get("text") == "what is IMT?"
+    assert message.get(GATE_KEY) == {"kind": None, "original_length": 20}
+
+
+def test_unconfident_classifier_red_flag_is_demoted():
+    ranking = [{"name": "red_flag", "confidence": 0.5}, {"name": "ask_side_effects", "confidence": 0.4}]
+    message = _through_gate("does it hurt", ranking[0], ranking)
+    assert message.get("intent")["name"] == "ask_side_effects"
+
+
+def test_confident_classifier_red_flag_is_kept():
+    ranking = [{"name": "red_flag", "confidence": 0.95}, {"name": "ask_side_effects", "confidence": 0.05}]
+    message = _through_gate("blood comes out when I cough", ranking[0], ranking)
+    assert message.get("intent")["name"] == "red_flag"
+
+
+def test_gate_only_intent_from_classifier_is_never_kept():
+    ranking = [{"name": "personal_decision", "confidence": 0.9}, {"name": "ask_dosing", "confidence": 0.1}]
+    message = _through_gate("how often are labs drawn", ranking[0], ranking)
+    assert message.get("intent")["name"] == "ask_dosing"
