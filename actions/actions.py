@@ -16,11 +16,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
 from actions.audience import audience_from_text
-from actions.composer import compose_answer
-from actions.context import Context, from_slots, next_context
+from actions.composer import compose_answer, resolve_topic
+from actions.context import INTENT_TOPICS, TOPIC_INTENTS, Context, from_slots, next_context
 from bot.rendering.text import render_text
 from knowledge.loader import get_knowledge_base
-from knowledge.schema import AnswerPayload, Audience
+from knowledge.schema import AnswerPayload, Audience, Topic
 from nlu.gate_rules import MAX_MESSAGE_CHARS
 
 logger = logging.getLogger(__name__)
@@ -59,13 +59,33 @@ def answer_events(context: Context, payload: AnswerPayload) -> List[SlotSet]:
     return events
 
 
+# Runners-up below this confidence are not considered when the topic is disambiguated.
+MIN_RUNNER_UP_CONFIDENCE = 0.05
+
+
+def question_intent(tracker: Tracker) -> str:
+    """The classifier's intent, or a close runner-up whose topic the question's words fit."""
+    latest = _latest(tracker)
+    intent = (latest.get("intent") or {}).get("name") or ""
+    if intent not in INTENT_TOPICS:
+        return intent
+    runners_up = [r["name"] for r in (latest.get("intent_ranking") or [])[1:3]
+                  if r.get("name") in INTENT_TOPICS and (r.get("confidence") or 0) >= MIN_RUNNER_UP_CONFIDENCE]
+    candidates = [INTENT_TOPICS[name] for name in runners_up]
+    current = tracker.get_slot("topic")
+    if current:
+        candidates.append(Topic(current))
+    topic = resolve_topic(get_knowledge_base(), INTENT_TOPICS[intent], candidates, _question_text(tracker))
+    return TOPIC_INTENTS[topic]
+
+
 class ActionAnswer(Action):
     def name(self) -> Text:
         return "action_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
         latest = _latest(tracker)
-        intent = (latest.get("intent") or {}).get("name") or ""
+        intent = question_intent(tracker)
         context = next_context(from_slots(tracker.current_slot_values()), intent, latest.get("entities") or [])
         payload = compose_answer(get_knowledge_base(), context, _question_text(tracker))
         send_answer(dispatcher, tracker, payload)

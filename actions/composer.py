@@ -7,6 +7,7 @@ actions/messages.py.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import yaml
 
 from actions import messages
 from actions.context import FACETS, Context
+from nlu.spacy_pipeline import ENTITY_TYPES, load_vocabulary
 from knowledge.schema import (
     AnswerClaim,
     AnswerEntities,
@@ -46,9 +48,13 @@ class Selection:
 MAX_KEYWORD_SHARE = 3
 
 
+def _mentions(question: str, keyword: str) -> bool:
+    """Whole-word match, allowing a plural ("kid" does not match "kidney")."""
+    return re.search(rf"\b{re.escape(keyword)}(?:s|es)?\b", question) is not None
+
+
 def _keyword_hits(entry: Entry, question: str, common: Set[str]) -> int:
-    return sum(1 for keyword in entry.keywords
-               if keyword not in common and re.search(rf"\b{re.escape(keyword)}", question))
+    return sum(1 for keyword in entry.keywords if keyword not in common and _mentions(question, keyword))
 
 
 def _common_keywords(entries: Sequence[Entry]) -> Set[str]:
@@ -75,6 +81,44 @@ def _facet_score(entry: Entry, context: Context, asked_for: bool) -> Optional[in
         else:
             return None
     return score
+
+
+@functools.lru_cache(maxsize=1)
+def _entity_terms() -> frozenset:
+    """Drug, gene, site and population words: facets already use them, topics must not."""
+    vocabulary = load_vocabulary()
+    return frozenset(str(term).lower() for kind in ENTITY_TYPES
+                     for terms in vocabulary[kind].values() for term in terms)
+
+
+def topic_evidence(kb: KnowledgeBase, question: str) -> Dict[Topic, float]:
+    """For each topic, how specifically the question's words match its best entry's
+    keywords, each weighted by inverse document frequency over all entries ("kidney
+    disease", in one entry, weighs far more than "dose", in many)."""
+    question = question.lower()
+    keywords_of = {id(e): [k for k in e.keywords if k.lower() not in _entity_terms()] for e in kb.entries}
+    counts = Counter(k for keywords in keywords_of.values() for k in set(keywords))
+    best: Dict[Topic, float] = {topic: 0.0 for topic in Topic}
+    for entry in kb.entries:
+        score = sum(math.log(len(kb.entries) / counts[k]) for k in keywords_of[id(entry)] if _mentions(question, k))
+        best[entry.topic] = max(best[entry.topic], score)
+    return best
+
+
+# Evidence a runner-up needs (about one keyword found in at most a few entries).
+MIN_SWITCH_EVIDENCE = 2.0
+
+
+def resolve_topic(kb: KnowledgeBase, predicted: Topic, candidates: Sequence[Topic], question: str) -> Topic:
+    """Keep the classifier's topic unless none of its entries shares a keyword with the
+    question while a candidate's entries clearly do (candidates: the classifier's
+    runners-up and the conversation's current topic). "What if they have severe kidney
+    disease?" after a dosing answer stays on dosing even if the classifier says overview."""
+    evidence = topic_evidence(kb, question)
+    if evidence[predicted] > 0:
+        return predicted
+    best = max(candidates, key=lambda topic: evidence[topic], default=predicted)
+    return best if evidence[best] >= MIN_SWITCH_EVIDENCE else predicted
 
 
 def select_entries(kb: KnowledgeBase, context: Context, question: str = "") -> Selection:

@@ -18,6 +18,7 @@ INTENT_TOPICS = {
     "ask_side_effects": Topic.side_effects,
     "ask_prognosis": Topic.prognosis,
 }
+TOPIC_INTENTS = {topic: intent for intent, topic in INTENT_TOPICS.items()}
 FACETS = ("drug", "biomarker", "biomarker_status", "population", "body_site")
 # Facets that describe the patient or the tumour carry over to a new question;
 # the drug is the subject of one question and does not.

@@ -45,3 +45,15 @@ ensure_venv() {
 ensure_model() {
   "$PY" -m bot.train_if_changed
 }
+
+ensure_chromium() {
+  # Browser tests use Debian's chromium (no browser download at test time).
+  if [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then return 0; fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing Debian's chromium for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "ERROR: the browser tests need chromium: run 'sudo apt-get install chromium' (or set CHROMIUM=/path)." >&2
+    exit 1
+  fi
+}

@@ -67,7 +67,9 @@ def running_stack(rasa_port: int = 5005, actions_port: int = 5055, tracker_db: O
     tracker_db = tracker_db or ROOT / "var" / "trackers.db"
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
-           "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
+           "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+           # Feedback from the web widget is kept beside the conversations.
+           "IMT_FEEDBACK_DB": os.environ.get("IMT_FEEDBACK_DB", str(tracker_db.parent / "feedback.db"))}
     with tempfile.TemporaryDirectory() as workdir:
         endpoints = _endpoints_file(actions_port, tracker_db, Path(workdir))
         logs = [open(log_dir / name, "w") if log_dir else None for name in ("actions.log", "rasa.log")]
@@ -109,6 +111,8 @@ def main() -> int:
         print(f"==> ready in {stack.startup_seconds:.1f} s (start to both servers answering)")
         print(f"    REST channel: POST {stack.rasa_url}/webhooks/rest/webhook")
         print(f"    HTTP API:     {stack.rasa_url}/status, {stack.rasa_url}/model/parse, ...")
+        print(f"    web chat:     {stack.rasa_url}/webhooks/web/   (embed: <script src=\"{stack.rasa_url}"
+              "/webhooks/web/widget.js\" defer></script>)")
         print(f"    try: curl -s {stack.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' "
               "-d '{\"sender\": \"me\", \"message\": \"What is the dose of crizotinib?\"}'")
         print("    chat in a terminal: ./bot/shell.sh   (Ctrl-C here stops the assistant)")

@@ -4,5 +4,6 @@
 # conversation stories and REST end-to-end tests against a real stack it starts itself.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ensure_venv
+ensure_chromium
 ensure_model
 exec "$PY" -m pytest "$@"

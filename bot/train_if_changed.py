@@ -20,8 +20,12 @@ FINGERPRINT_FILE = MODEL_DIR / f"{MODEL_NAME}.fingerprint"
 DOMAIN = ROOT / "bot" / "domain.yml"
 CONFIG = ROOT / "config.yml"
 TRAINING_DATA = [ROOT / "nlu" / "data", ROOT / "stories" / "stories.yml", ROOT / "stories" / "rules.yml"]
-# Code of the custom NLU components is part of the model too.
-CODE = [ROOT / "nlu", ROOT / "knowledge" / "vocabulary.yml", ROOT / "pyproject.toml"]
+# The tokenizer shapes the trained features (it masks entity mentions found by the entity
+# rules), so its code and the vocabulary count as training inputs; the safety gate runs at
+# prediction time only and needs no retraining.
+CODE = [ROOT / "nlu" / "spacy_pipeline.py", ROOT / "nlu" / "components" / "spacy_tokenizer.py",
+        ROOT / "nlu" / "components" / "imt_entities.py", ROOT / "knowledge" / "vocabulary.yml",
+        ROOT / "pyproject.toml"]
 
 
 def _files(paths: Iterable[Path]) -> List[Path]:

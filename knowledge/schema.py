@@ -140,6 +140,9 @@ class Reference(BaseModel):
     @property
     def label(self) -> str:
         """Short label for citation lists: 'Schöffski et al., Lancet Respir Med 2018'."""
+        if self.authors.lower().startswith("authors not recorded"):
+            words = self.title.split()
+            return f"{' '.join(words[:6])}{'…' if len(words) > 6 else ''}, {self.source} {self.year}"
         first = self.authors.split(",")[0].strip()
         many = "," in self.authors or " et al" in self.authors
         who = f"{first.replace(' et al.', '').replace(' et al', '')} et al." if many else first

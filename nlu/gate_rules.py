@@ -111,7 +111,8 @@ _SYMPTOMS = [
     r"black(?:ed|ing)?\s+out",
     r"collaps(?:ed|ing)",
     r"lost\s+consciousness|losing\s+consciousness|unconscious",
-    r"(?:sudden(?:ly)?|can'?t\s+see|lost\s+(?:my\s+)?(?:vision|sight))\s*(?:lost\s+)?(?:my\s+)?(?:vision|sight)?",
+    r"sudden(?:ly)?\s+(?:lost\s+|lose\s+|loss\s+of\s+|losing\s+)?(?:my\s+|his\s+|her\s+)?(?:vision|sight)",
+    r"can'?t\s+see\s+anything|lost\s+(?:my\s+|his\s+|her\s+)?(?:vision|sight)|went\s+blind",
 ]
 _SYMPTOM_RE = re.compile("|".join(f"(?:{s})" for s in _SYMPTOMS), re.IGNORECASE)
 _GENERAL_QUESTION = re.compile(

@@ -18,6 +18,7 @@ from spacy.util import compile_suffix_regex
 VOCABULARY_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "vocabulary.yml"
 ENTITY_TYPES = ("drug", "biomarker", "body_site", "population")
 STATUS_SEPARATOR = "|"
+NOT_AN_ENTITY = "not_entity"  # ruler label for phrases whose entity words must be ignored
 
 
 def load_vocabulary(path: Path = VOCABULARY_FILE) -> Dict:
@@ -43,6 +44,8 @@ def entity_patterns(nlp: Language, vocabulary: Dict) -> List[Dict]:
         for value, surfaces in vocabulary[entity].items():
             for surface in surfaces:
                 patterns.append({"label": entity, "id": value, "pattern": _token_pattern(nlp, str(surface))})
+    for phrase in vocabulary.get("not_entities", []):
+        patterns.append({"label": NOT_AN_ENTITY, "pattern": _token_pattern(nlp, str(phrase))})
     status_words = vocabulary["biomarker_status"]
     for gene, surfaces in vocabulary["biomarker"].items():
         for surface in surfaces:

@@ -129,3 +129,12 @@ def test_unusable_input_replies_clearly(dispatcher, kind, snippet):
     tracker = make_tracker("", "unusable_input", extra={"imt_gate": {"kind": kind, "original_length": 5000}})
     run(ActionUnusableInput(), dispatcher, tracker)
     assert snippet in dispatcher.messages[0]["text"]
+
+
+def test_follow_up_question_stays_on_the_topic_its_words_fit(dispatcher):
+    ranking = [{"name": "ask_overview", "confidence": 0.6}, {"name": "ask_prognosis", "confidence": 0.3}]
+    tracker = make_tracker("what if they have severe kidney disease?", "ask_overview", intent_ranking=ranking,
+                           slots={"topic": "dosing"})
+    run(ActionAnswer(), dispatcher, tracker)
+    custom = dispatcher.messages[0]["custom"]
+    assert custom["topic"] == "dosing" and "250 mg once daily" in custom["answer"]

@@ -132,3 +132,14 @@ def test_text_rendering_has_markers_sources_and_disclaimer(kb):
 def test_suggestions_do_not_repeat_the_question(topic):
     first = suggestions_for(topic)[0]
     assert first not in suggestions_for(topic, first)
+
+
+def test_topic_follows_the_question_words_among_close_candidates(kb):
+    from actions.composer import resolve_topic
+
+    question = "what if they have severe kidney disease?"
+    assert resolve_topic(kb, Topic.overview, [Topic.dosing], question) == Topic.dosing
+    # The classifier's topic stands when its own entries match the question.
+    assert resolve_topic(kb, Topic.dosing, [Topic.overview], "what is the dose of crizotinib?") == Topic.dosing
+    # Nothing matches anywhere: keep the classifier's choice.
+    assert resolve_topic(kb, Topic.prognosis, [Topic.treatment], "hmm ok and then?") == Topic.prognosis

@@ -41,3 +41,17 @@ def test_spans_point_at_the_surface_text(extractor):
     text = "Xalkori for ALK-positive lung IMT in kids"
     spans = {e["value"]: text[e["start"]:e["end"]] for e in extractor.extract(text)}
     assert spans == {"crizotinib": "Xalkori", "ALK": "ALK-positive", "lung": "lung", "pediatric": "kids"}
+
+
+def test_tokenizer_masks_entity_mentions_for_the_classifier():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu.components.spacy_tokenizer import SpacyBlankTokenizer
+
+    tokenizer = SpacyBlankTokenizer({**SpacyBlankTokenizer.get_default_config(), "mask_entities": True})
+    text = "Xalkori dose for a 6-year-old with ALK-negative IMT"
+    tokens = tokenizer.tokenize(Message(data={"text": text}), "text")
+    assert [t.lemma for t in tokens] == ["__drug__", "dose", "for", "a", "__population__", "with",
+                                         "__biomarker__", "imt"]
+    spans = {t.lemma: text[t.start:t.end] for t in tokens if t.lemma.startswith("__")}
+    assert spans == {"__drug__": "Xalkori", "__population__": "6-year-old", "__biomarker__": "ALK-negative"}

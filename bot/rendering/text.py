@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import List
 
-from actions import messages
+from bot.rendering.common import review_line
 from knowledge.schema import AnswerPayload
 
 
@@ -19,10 +19,10 @@ def render_text(payload: AnswerPayload) -> str:
         lines.append("")
         lines.append("Sources")
         lines.extend(f"[{c.n}] {c.label}. {c.link}" for c in payload.citations)
-    if payload.review_status:
+    review = review_line(payload)
+    if review:
         lines.append("")
-        lines.append(messages.REVIEW_LINE.format(
-            status=messages.REVIEW_STATUS_LABELS[payload.review_status], date=payload.last_reviewed))
+        lines.append(review)
     lines.append("")
     lines.append(f"Disclaimer: {payload.disclaimer}")
     if payload.suggestions:

@@ -5,6 +5,7 @@ Returns normalized values (Xalkori -> crizotinib, "ALK-negative" -> ALK with rol
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Dict, List, Optional, Text
 
@@ -16,7 +17,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.spacy_pipeline import STATUS_SEPARATOR, entity_nlp, load_vocabulary
+from nlu.spacy_pipeline import NOT_AN_ENTITY, STATUS_SEPARATOR, entity_nlp, load_vocabulary
 
 _AGE_PATTERNS = [
     (re.compile(r"\b(\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|y)\s*(?:-|\s)?\s*old\b", re.I), "years"),
@@ -32,6 +33,11 @@ def age_population(years: float, bands: Dict[str, int]) -> str:
     if years >= bands["elderly_from"]:
         return "elderly"
     return "adult"
+
+
+def find_entities(text: str) -> List[Dict[str, Any]]:
+    """Normalized entity mentions in `text` (shared with the masking tokenizer)."""
+    return _default_extractor().extract(text)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -57,6 +63,8 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
         entities: List[Dict[str, Any]] = []
         for span in doc.ents:
             label = span.label_
+            if label == NOT_AN_ENTITY:
+                continue
             value, _, status = span.ent_id_.partition(STATUS_SEPARATOR)
             minus = span[-1]
             if label == "biomarker" and minus.text == "-" and not minus.whitespace_ \
@@ -68,7 +76,9 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
             if status:
                 entity["role"] = status
             entities.append(entity)
-        entities.extend(self._ages(text, entities))
+        # Ages inside ignored phrases stay ignored too.
+        ignored = [{"start": s.start_char, "end": s.end_char} for s in doc.ents if s.label_ == NOT_AN_ENTITY]
+        entities.extend(self._ages(text, entities + ignored))
         return sorted(entities, key=lambda e: e["start"])
 
     def _ages(self, text: str, taken: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -84,6 +94,11 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
                 found.append({"entity": "population", "value": age_population(years, self._bands),
                               "start": match.start(), "end": match.end(), "confidence_entity": 1.0})
         return found
+
+
+@functools.lru_cache(maxsize=1)
+def _default_extractor() -> "ImtEntityExtractor":
+    return ImtEntityExtractor({})
 
 
 def _overlaps(start: int, end: int, entity: Dict[str, Any]) -> bool:

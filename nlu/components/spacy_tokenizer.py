@@ -1,4 +1,10 @@
-"""Rasa tokenizer backed by the blank spaCy English tokenizer (see nlu/spacy_pipeline.py)."""
+"""Rasa tokenizer backed by the blank spaCy English tokenizer (see nlu/spacy_pipeline.py).
+
+With `mask_entities` (on in config.yml) each entity mention becomes one token whose
+lemma is its type ("Xalkori" -> __drug__, "6-year-old" -> __population__), so the intent
+classifier learns from how a question is asked rather than from which drug, gene, site
+or age it names. The token keeps the mention's offsets, so entity spans still align.
+"""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -10,6 +16,9 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
+from rasa.shared.nlu.constants import TEXT
+
+from nlu.components.imt_entities import find_entities
 from nlu.spacy_pipeline import blank_english
 
 
@@ -20,11 +29,12 @@ class SpacyBlankTokenizer(Tokenizer):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"intent_tokenization_flag": False, "intent_split_symbol": "_", "token_pattern": None,
-                "prefix_separator_symbol": None}
+                "prefix_separator_symbol": None, "mask_entities": False}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
         self._nlp = blank_english()
+        self._entities = find_entities if config.get("mask_entities") else None
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -38,6 +48,27 @@ class SpacyBlankTokenizer(Tokenizer):
             for t in self._nlp.make_doc(text)
             if not t.is_space
         ]
+        if self._entities is not None and attribute == TEXT:
+            tokens = _mask(tokens, self._entities(text))
         if not tokens:  # featurizers need at least one token
             tokens = [Token(text, 0)]
         return self._apply_token_pattern(tokens)
+
+
+def _mask(tokens: List[Token], entities: List[Dict[str, Any]]) -> List[Token]:
+    """Replace the tokens of each entity mention by one placeholder token."""
+    masked: List[Token] = []
+    spans = iter(sorted(entities, key=lambda e: e["start"]))
+    span = next(spans, None)
+    for token in tokens:
+        while span is not None and span["end"] <= token.start:
+            span = next(spans, None)
+        if span is None or token.end <= span["start"]:
+            masked.append(token)
+            continue
+        placeholder = f"__{span['entity']}__"
+        if masked and masked[-1].lemma == placeholder and masked[-1].start == span["start"]:
+            masked[-1].end = max(masked[-1].end, token.end)  # extend to the whole mention
+            continue
+        masked.append(Token(placeholder, span["start"], end=max(token.end, span["start"]), lemma=placeholder))
+    return masked

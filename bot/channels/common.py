@@ -1,0 +1,56 @@
+"""Pieces the REST and web channels share: request validation and one-message collection."""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Text, Tuple
+
+from rasa.core.channels.channel import CollectingOutputChannel
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+MAX_SENDER_CHARS = 256
+SERVER_TROUBLE = (
+    "Sorry, something went wrong on my side while answering. Please try again in a moment; "
+    "if it keeps happening, ask your question in different words."
+)
+
+
+class AnswerCollector(CollectingOutputChannel):
+    """Collects each bot response as a single message (text, buttons and payload together)."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        keep = {k: v for k, v in message.items() if v not in (None, [], {})}
+        await self._persist_message({"recipient_id": recipient_id, **keep})
+
+
+def bad_request(reason: str) -> HTTPResponse:
+    return response.json({"error": "bad_request", "message": reason}, status=400)
+
+
+def message_text(value: Any) -> Optional[str]:
+    """Missing or null becomes empty text (the NLU gate answers it); numbers become text."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def read_message_request(request: Request, default_sender: str = "default") -> Tuple[Optional[Dict], Optional[HTTPResponse]]:
+    """The validated {sender, text, metadata} of a chat request, or the 400 to send back."""
+    try:
+        body = request.json
+    except Exception:  # Sanic raises on undecodable JSON
+        body = None
+    if not isinstance(body, dict):
+        return None, bad_request('Send a JSON object such as {"sender": "user-1", "message": "What is IMT?"}.')
+    sender = body.get("sender") or default_sender
+    if not isinstance(sender, str) or len(sender) > MAX_SENDER_CHARS:
+        return None, bad_request(f"'sender' must be a string of at most {MAX_SENDER_CHARS} characters.")
+    text = message_text(body.get("message"))
+    if text is None:
+        return None, bad_request("'message' must be a string.")
+    metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+    return {"sender": sender, "text": text, "metadata": metadata}, None

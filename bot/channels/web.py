@@ -1,0 +1,128 @@
+"""Web chat channel: serves the widget and speaks to it at /webhooks/web/.
+
+    GET  /webhooks/web/                 demo page with the widget
+    GET  /webhooks/web/widget.js|.css   the embeddable widget
+    POST /webhooks/web/message          {"sender", "message"} -> {"messages": [{"html"}]}
+    GET  /webhooks/web/history?sender=  the conversation so far, rendered
+    GET  /webhooks/web/transcript?sender= Markdown transcript with citations
+    POST /webhooks/web/feedback         {"sender", "vote", "feedback"}
+
+It runs inside the Rasa server, so it needs no other process; the conversation lives in
+the tracker store like every other channel's. Bot messages are rendered to HTML on the
+server by bot/rendering/html.py, the widget only inserts them.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, UserUttered
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.common import bad_request, read_message_request
+from bot.channels.rest import handle_message
+from bot.feedback import VOTES, FeedbackStore
+from bot.rendering.common import read_bot_message
+from bot.rendering.html import render_html, render_user_html
+from bot.rendering.markdown import render_transcript
+
+STATIC = Path(__file__).resolve().parents[1] / "web"
+# Web conversations only: the widget can never read a Slack or REST conversation.
+WEB_SENDER = re.compile(r"^web-[A-Za-z0-9-]{8,64}$")
+ASSETS = {"widget.js": "application/javascript", "widget.css": "text/css", "index.html": "text/html"}
+
+
+def _bot_message_dict(event: BotUttered) -> Dict[str, Any]:
+    return {"text": event.text, **{k: v for k, v in (event.data or {}).items() if v}}
+
+
+class WebChatInput(InputChannel):
+    def __init__(self, feedback_db: Optional[str] = None) -> None:
+        self._assets = {name: (STATIC / name).read_text(encoding="utf-8") for name in ASSETS}
+        self._feedback = FeedbackStore(Path(feedback_db) if feedback_db else None)
+
+    @classmethod
+    def name(cls) -> Text:
+        return "web"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebChatInput":
+        return cls((credentials or {}).get("feedback_db"))
+
+    async def _turns(self, request: Request, sender: str) -> List[Dict[str, Any]]:
+        tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+        turns = []
+        for event in tracker.events if tracker else []:
+            if isinstance(event, UserUttered) and event.text is not None:
+                turns.append({"from": "user", "text": event.text})
+            elif isinstance(event, BotUttered):
+                turns.append({"from": "bot", "message": read_bot_message(_bot_message_dict(event))})
+        return turns
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        web = Blueprint("imt_web_chat", __name__)
+
+        @web.route("/", methods=["GET"])
+        async def page(request: Request) -> HTTPResponse:
+            return response.html(self._assets["index.html"])
+
+        @web.route("/<asset:(widget\\.js|widget\\.css)>", methods=["GET"])
+        async def asset(request: Request, asset: str) -> HTTPResponse:
+            return response.text(self._assets[asset], content_type=ASSETS[asset],
+                                 headers={"Cache-Control": "no-cache"})
+
+        @web.route("/message", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            fields, error = read_message_request(request)
+            if error:
+                return error
+            if not WEB_SENDER.match(fields["sender"]):
+                return bad_request("'sender' must look like web-<8 to 64 letters, digits or dashes>.")
+            replies = await handle_message(on_new_message, self.name(), **fields)
+            return response.json({"messages": [{"html": render_html(read_bot_message(r))} for r in replies]})
+
+        def sender_arg(request: Request) -> Optional[str]:
+            sender = request.args.get("sender", "")
+            return sender if WEB_SENDER.match(sender) else None
+
+        @web.route("/history", methods=["GET"])
+        async def history(request: Request) -> HTTPResponse:
+            sender = sender_arg(request)
+            if not sender:
+                return bad_request("Pass ?sender=web-… as used by the widget.")
+            turns = await self._turns(request, sender)
+            return response.json({"turns": [
+                {"from": "user", "html": render_user_html(t["text"])} if t["from"] == "user"
+                else {"from": "bot", "html": render_html(t["message"])} for t in turns]})
+
+        @web.route("/transcript", methods=["GET"])
+        async def transcript(request: Request) -> HTTPResponse:
+            sender = sender_arg(request)
+            if not sender:
+                return bad_request("Pass ?sender=web-… as used by the widget.")
+            markdown = render_transcript(await self._turns(request, sender))
+            return response.text(markdown, content_type="text/markdown; charset=utf-8", headers={
+                "Content-Disposition": 'attachment; filename="imt-transcript.md"'})
+
+        @web.route("/feedback", methods=["POST"])
+        async def feedback(request: Request) -> HTTPResponse:
+            try:
+                body = request.json
+            except Exception:
+                body = None
+            if not isinstance(body, dict) or not WEB_SENDER.match(str(body.get("sender", ""))) \
+                    or body.get("vote") not in VOTES:
+                return bad_request("Send {\"sender\": \"web-…\", \"vote\": \"up\"|\"down\", \"feedback\": {...}}.")
+            record = body.get("feedback") if isinstance(body.get("feedback"), dict) else {}
+            self._feedback.record(channel="web", conversation_id=body["sender"], vote=body["vote"],
+                                  topic=str(record.get("topic") or "") or None,
+                                  claim_ids=[str(c) for c in record.get("claim_ids") or []][:50],
+                                  citations=[str(c) for c in record.get("citations") or []][:50])
+            return response.json({"ok": True})
+
+        return web

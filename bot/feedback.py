@@ -1,0 +1,83 @@
+"""Answer feedback (👍/👎) from Slack and the web widget, stored in SQLite.
+
+    python -m bot.feedback export [--db var/feedback.db] [--out feedback.csv]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sqlite3
+import sys
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Iterable, List, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = ROOT / "var" / "feedback.db"
+VOTES = ("up", "down")
+COLUMNS = ("id", "created_at", "channel", "conversation_id", "topic", "vote", "claim_ids", "citations")
+
+
+def default_path() -> Path:
+    return Path(os.environ.get("IMT_FEEDBACK_DB", DEFAULT_DB))
+
+
+class FeedbackStore:
+    """One table of votes; safe to share between threads of one process."""
+
+    def __init__(self, path: Optional[Path] = None) -> None:
+        self.path = Path(path or default_path())
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.execute("""CREATE TABLE IF NOT EXISTS feedback (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, channel TEXT NOT NULL,
+                conversation_id TEXT NOT NULL, topic TEXT, vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
+                claim_ids TEXT NOT NULL, citations TEXT NOT NULL)""")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=10)
+
+    def record(self, *, channel: str, conversation_id: str, vote: str, topic: Optional[str],
+               claim_ids: Iterable[str], citations: Iterable[str]) -> None:
+        if vote not in VOTES:
+            raise ValueError(f"vote must be one of {VOTES}")
+        row = (datetime.now(timezone.utc).isoformat(timespec="seconds"), channel, conversation_id, topic, vote,
+               json.dumps(list(claim_ids)), json.dumps(list(citations)))
+        with self._lock, self._connect() as db:
+            db.execute("INSERT INTO feedback (created_at, channel, conversation_id, topic, vote, claim_ids, citations)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+
+    def rows(self) -> List[tuple]:
+        with self._connect() as db:
+            return db.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY id").fetchall()
+
+    def export_csv(self, out: IO[str]) -> int:
+        rows = self.rows()
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+        return len(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Export stored answer feedback as CSV.")
+    parser.add_argument("command", choices=["export"])
+    parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument("--out", type=Path, help="CSV file (default: stdout)")
+    args = parser.parse_args()
+    store = FeedbackStore(args.db)
+    if args.out:
+        with args.out.open("w", newline="", encoding="utf-8") as handle:
+            count = store.export_csv(handle)
+        print(f"wrote {count} feedback rows to {args.out}", file=sys.stderr)
+    else:
+        store.export_csv(sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""HTTP client for the Rasa REST channel, used by the Slack app.
+
+requests with urllib3's Retry: connection errors and 502/503/504 are retried with
+backoff; POST is retried only on connection failures before the request was sent.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Optional
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+DEFAULT_URL = "http://127.0.0.1:5005"
+
+
+class RasaClient:
+    def __init__(self, base_url: Optional[str] = None, timeout: float = 60.0) -> None:
+        self.base_url = (base_url or os.environ.get("RASA_URL") or DEFAULT_URL).rstrip("/")
+        self.timeout = timeout
+        self.session = requests.Session()
+        retry = Retry(total=3, connect=3, read=0, status=3, backoff_factor=0.5,
+                      status_forcelist=(502, 503, 504), allowed_methods=frozenset({"GET", "POST"}))
+        self.session.mount("http://", HTTPAdapter(max_retries=retry))
+        self.session.mount("https://", HTTPAdapter(max_retries=retry))
+
+    def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        body: Dict[str, Any] = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        response = self.session.post(f"{self.base_url}/webhooks/rest/webhook", json=body, timeout=self.timeout)
+        response.raise_for_status()
+        return response.json()

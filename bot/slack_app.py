@@ -1,0 +1,163 @@
+"""Slack app (Bolt for Python) in front of the Rasa server.
+
+Direct messages and @mentions; in channels the answer goes in the thread, and each
+(thread, user) pair is its own Rasa conversation, each user's DM another. Bolt acks
+within Slack's 3 seconds and the Rasa round trip runs after the ack. Retried events
+(X-Slack-Retry-Num, or an event id seen before) are not answered twice.
+
+    SLACK_MODE=socket SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… python -m bot.slack_app
+    SLACK_MODE=http SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… python -m bot.slack_app  # POST /slack/events
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, Optional
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+
+from bot.event_log import EventLog
+from bot.feedback import FeedbackStore
+from bot.rasa_client import RasaClient
+from bot.rendering.common import read_bot_message
+from bot.rendering.slack import ACTION_AUDIENCE, ACTION_FEEDBACK, ACTION_SUGGEST, fallback_text, render_blocks
+
+logger = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parents[1]
+UNAVAILABLE = "Sorry, the IMT assistant is not reachable right now. Please try again in a few minutes."
+FEEDBACK_THANKS = "Thanks for the feedback: it goes to the team that reviews the knowledge base."
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    mode: str  # "socket" or "http"
+    bot_token: str
+    app_token: Optional[str]
+    signing_secret: Optional[str]
+    port: int
+
+    @classmethod
+    def from_env(cls, env: Dict[str, str] = os.environ) -> "SlackSettings":
+        mode = env.get("SLACK_MODE", "socket").strip().lower()
+        if mode not in ("socket", "http"):
+            raise ConfigError(f"SLACK_MODE must be 'socket' or 'http', not {mode!r}")
+        needed = ["SLACK_BOT_TOKEN"] + (["SLACK_APP_TOKEN"] if mode == "socket" else ["SLACK_SIGNING_SECRET"])
+        missing = [name for name in needed if not env.get(name)]
+        if missing:
+            raise ConfigError(
+                f"{mode} mode needs {', '.join(missing)} in the environment "
+                "(see README, 'Connect a Slack workspace')")
+        return cls(mode, env["SLACK_BOT_TOKEN"], env.get("SLACK_APP_TOKEN"), env.get("SLACK_SIGNING_SECRET"),
+                   int(env.get("SLACK_PORT", "3000")))
+
+
+def conversation_id(team: str, channel: str, user: str, thread_ts: Optional[str]) -> str:
+    """A user's DM is one conversation; in a channel, each thread and user is one."""
+    if thread_ts is None:
+        return f"slack:{team}:{channel}:{user}"
+    return f"slack:{team}:{channel}:{thread_ts}:{user}"
+
+
+def _is_dm(channel: str, channel_type: Optional[str] = None) -> bool:
+    return channel_type == "im" or channel.startswith("D")
+
+
+def build_app(*, rasa: RasaClient, feedback: FeedbackStore, events: EventLog, bot_token: str,
+              signing_secret: Optional[str] = None, client: Optional[WebClient] = None) -> App:
+    app = App(token=bot_token, signing_secret=signing_secret, client=client,
+              # Ack first, then do the Rasa round trip (Slack wants an answer within 3 s).
+              process_before_response=False)
+
+    @app.middleware
+    def answer_each_event_once(body: Dict[str, Any], request, next: Callable[[], BoltResponse]):
+        if request.headers.get("x-slack-retry-num"):
+            return BoltResponse(status=200, body="")  # Slack retried: the first delivery is being answered
+        event_id = body.get("event_id")
+        if event_id and not events.first_time(event_id):
+            return BoltResponse(status=200, body="")
+        return next()
+
+    def answer(client: WebClient, channel: str, sender: str, text: str, thread_ts: Optional[str]) -> None:
+        try:
+            replies = rasa.send(sender, text)
+        except Exception:
+            logger.exception("Rasa request failed for %s", sender)
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=UNAVAILABLE)
+            return
+        for reply in replies:
+            message = read_bot_message(reply)
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, blocks=render_blocks(message),
+                                    text=fallback_text(message), unfurl_links=False, unfurl_media=False)
+
+    @app.event("message")
+    def direct_message(event: Dict[str, Any], body: Dict[str, Any], client: WebClient) -> None:
+        if event.get("subtype") or event.get("bot_id") or not _is_dm(event["channel"], event.get("channel_type")):
+            return  # edits, joins, bot posts and channel chatter are not questions to us
+        sender = conversation_id(body.get("team_id", ""), event["channel"], event["user"], None)
+        answer(client, event["channel"], sender, event.get("text") or "", None)
+
+    @app.event("app_mention")
+    def mention(event: Dict[str, Any], body: Dict[str, Any], client: WebClient) -> None:
+        thread_ts = event.get("thread_ts") or event["ts"]
+        sender = conversation_id(body.get("team_id", ""), event["channel"], event["user"], thread_ts)
+        answer(client, event["channel"], sender, _MENTION.sub("", event.get("text") or "").strip(), thread_ts)
+
+    def ask_from_button(ack, body: Dict[str, Any], action: Dict[str, Any], client: WebClient) -> None:
+        ack()
+        channel = body["channel"]["id"]
+        message = body.get("message") or {}
+        thread_ts = None if _is_dm(channel) else (message.get("thread_ts") or message.get("ts"))
+        team = (body.get("team") or {}).get("id", "")
+        answer(client, channel, conversation_id(team, channel, body["user"]["id"], thread_ts), action["value"], thread_ts)
+
+    app.action(re.compile(rf"^{ACTION_SUGGEST}_\d+$"))(ask_from_button)
+    app.action(ACTION_AUDIENCE)(ask_from_button)
+
+    @app.action(re.compile(rf"^{ACTION_FEEDBACK}_(up|down)$"))
+    def vote(ack, body: Dict[str, Any], action: Dict[str, Any], client: WebClient) -> None:
+        ack()
+        record = json.loads(action["value"])
+        channel, user = body["channel"]["id"], body["user"]["id"]
+        message = body.get("message") or {}
+        thread_ts = None if _is_dm(channel) else (message.get("thread_ts") or message.get("ts"))
+        feedback.record(channel="slack", conversation_id=conversation_id((body.get("team") or {}).get("id", ""),
+                                                                         channel, user, thread_ts),
+                        vote=action["action_id"].rsplit("_", 1)[1], topic=record.get("topic"),
+                        claim_ids=record.get("claim_ids", []), citations=record.get("citations", []))
+        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=FEEDBACK_THANKS)
+
+    return app
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO)
+    try:
+        settings = SlackSettings.from_env()
+    except ConfigError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
+    app = build_app(rasa=RasaClient(), feedback=FeedbackStore(),
+                    events=EventLog(Path(os.environ.get("IMT_SLACK_DB", ROOT / "var" / "slack.db"))),
+                    bot_token=settings.bot_token, signing_secret=settings.signing_secret)
+    if settings.mode == "socket":
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(app, settings.app_token).start()
+    else:
+        app.start(port=settings.port, path="/slack/events")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""The Slack app against a local fake Slack Web API and the real running assistant.
+
+Requests are signed with a test signing secret and dispatched to the Bolt app, the way
+Slack's Events API and interactivity would deliver them.
+"""
+import json
+import threading
+import time
+import uuid
+from urllib.parse import urlencode
+
+import pytest
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
+
+from bot.event_log import EventLog
+from bot.feedback import FeedbackStore
+from bot.rasa_client import RasaClient
+from bot.slack_app import ConfigError, SlackSettings, build_app, conversation_id
+from tests.fake_slack import FakeSlackAPI
+
+SECRET = "test-signing-secret"
+
+
+@pytest.fixture
+def slack(tmp_path):
+    with FakeSlackAPI() as api:
+        yield api
+
+
+def make_app(slack, tmp_path, rasa):
+    client = WebClient(token="xoxb-test", base_url=slack.base_url)
+    feedback = FeedbackStore(tmp_path / "feedback.db")
+    app = build_app(rasa=rasa, feedback=feedback, events=EventLog(tmp_path / "slack.db"),
+                    bot_token="xoxb-test", signing_secret=SECRET, client=client)
+    return app, feedback
+
+
+@pytest.fixture
+def app(slack, tmp_path, stack):
+    return make_app(slack, tmp_path, RasaClient(stack.rasa_url))
+
+
+def signed(body: str, content_type: str, secret: str = SECRET, extra=None) -> BoltRequest:
+    timestamp = str(int(time.time()))
+    headers = {
+        "content-type": [content_type],
+        "x-slack-request-timestamp": [timestamp],
+        "x-slack-signature": [SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)],
+        **(extra or {}),
+    }
+    return BoltRequest(body=body, headers=headers)
+
+
+def event_request(event, secret=SECRET, event_id=None, extra=None):
+    body = json.dumps({"token": "legacy", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+                       "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}", "event_time": int(time.time()),
+                       "event": event})
+    return signed(body, "application/json", secret, extra)
+
+
+def click_request(action_id, value, channel="C1", message_ts="100.1", thread_ts=None, user="U1"):
+    message = {"type": "message", "ts": message_ts, "text": "answer"}
+    if thread_ts:
+        message["thread_ts"] = thread_ts
+    payload = {"type": "block_actions", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
+               "channel": {"id": channel}, "message": message, "container": {"type": "message"},
+               "trigger_id": "1.2.3", "response_url": "http://127.0.0.1:9/unused",
+               "actions": [{"type": "button", "action_id": action_id, "value": value, "block_id": "b",
+                            "action_ts": str(time.time())}]}
+    return signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def mention(text, channel="C1", ts="100.1", thread_ts=None, user="U1"):
+    event = {"type": "app_mention", "user": user, "text": f"<@UBOT> {text}", "channel": channel, "ts": ts}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def all_text(post) -> str:
+    return json.dumps(post.get("blocks") or []) + post.get("text", "")
+
+
+def test_direct_message_is_answered_with_blocks(app, slack):
+    bolt, _ = app
+    response = bolt.dispatch(event_request({"type": "message", "channel_type": "im", "channel": "D1", "user": "U1",
+                                            "text": "What is the dose of crizotinib?", "ts": "1.1"}))
+    assert response.status == 200
+    post = slack.wait_for(1)[0]
+    assert post["channel"] == "D1" and not post.get("thread_ts")
+    kinds = [b["type"] for b in post["blocks"]]
+    assert "section" in kinds and "context" in kinds and "actions" in kinds
+    text = all_text(post)
+    assert "From the Guidelines" in text and "250 mg" in text and "https://" in text
+    action_ids = {e["action_id"] for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]}
+    assert {"imt_audience", "imt_feedback_up", "imt_feedback_down", "imt_suggest_0"} <= action_ids
+
+
+def test_mention_is_answered_in_its_thread_and_threads_keep_their_own_context(app, slack):
+    bolt, _ = app
+    bolt.dispatch(event_request(mention("what's the crizotinib dose?", ts="100.1")))
+    first = slack.wait_for(1)[0]
+    assert first["channel"] == "C1" and first["thread_ts"] == "100.1"
+    bolt.dispatch(event_request(mention("and for a 6-year-old?", ts="100.2", thread_ts="100.1")))
+    follow_up = slack.wait_for(2)[1]
+    assert follow_up["thread_ts"] == "100.1" and "280 mg/m²" in all_text(follow_up)
+    # Another thread starts from nothing: no dosing context leaks into it.
+    bolt.dispatch(event_request(mention("and for a 6-year-old?", ts="200.1")))
+    other = slack.wait_for(3)[2]
+    assert other["thread_ts"] == "200.1" and "280 mg/m²" not in all_text(other)
+
+
+def test_forged_signature_is_rejected(app, slack):
+    bolt, _ = app
+    response = bolt.dispatch(event_request(mention("what is IMT?"), secret="not-the-secret"))
+    assert response.status == 401
+    time.sleep(1)
+    assert slack.posts() == []
+
+
+def test_retried_event_is_answered_once(app, slack):
+    bolt, _ = app
+    event = mention("what is IMT?", ts="300.1")
+    assert bolt.dispatch(event_request(event, event_id="EvSAME")).status == 200
+    slack.wait_for(1)
+    assert bolt.dispatch(event_request(event, event_id="EvSAME", extra={"x-slack-retry-num": ["1"],
+                                                                        "x-slack-retry-reason": ["http_timeout"]})).status == 200
+    assert bolt.dispatch(event_request(event, event_id="EvSAME")).status == 200
+    time.sleep(2)
+    assert len(slack.posts()) == 1
+
+
+def test_suggestion_button_asks_that_question_in_the_thread(app, slack):
+    bolt, _ = app
+    response = bolt.dispatch(click_request("imt_suggest_0", "What are the side effects of crizotinib?",
+                                           message_ts="400.2", thread_ts="400.1"))
+    assert response.status == 200
+    post = slack.wait_for(1)[0]
+    assert post["thread_ts"] == "400.1" and "From the" in all_text(post)
+    assert "side_effects" in all_text(post) or "hepat" in all_text(post).lower()
+
+
+def test_audience_button_switches_language(app, slack):
+    bolt, _ = app
+    bolt.dispatch(click_request("imt_suggest_0", "What is the dose of crizotinib?", channel="D9", message_ts="5.1"))
+    slack.wait_for(1)
+    bolt.dispatch(click_request("imt_audience", "I'm a patient, please use plain language", channel="D9",
+                                message_ts="5.2"))
+    post = slack.wait_for(2)[1]
+    assert "twice a day" in all_text(post) and "Plain language" not in all_text(post)
+
+
+def test_mass_mentions_and_links_are_never_echoed_live(app, slack):
+    bolt, _ = app
+    bolt.dispatch(event_request(mention("<!channel> <!here> <@U999> <https://evil.example|click> what is IMT?",
+                                        ts="600.1")))
+    post = slack.wait_for(1)[0]
+    text = all_text(post)
+    for live in ("<!channel>", "<!here>", "<@U999>", "evil.example"):
+        assert live not in text
+
+
+def test_feedback_is_stored_and_exported(app, slack, tmp_path):
+    bolt, feedback = app
+    record = {"topic": "dosing", "claim_ids": ["dosing-crizotinib-adult-1"], "citations": ["R1"]}
+    bolt.dispatch(click_request("imt_feedback_down", json.dumps(record), channel="D2", message_ts="7.1"))
+    slack.wait_for(1, method="chat.postEphemeral")
+    rows = feedback.rows()
+    assert len(rows) == 1 and rows[0][5] == "down" and rows[0][4] == "dosing"
+    out = tmp_path / "feedback.csv"
+    with out.open("w") as handle:
+        feedback.export_csv(handle)
+    assert "dosing-crizotinib-adult-1" in out.read_text()
+
+
+class _BlockedRasa:
+    """A Rasa client that holds every request until released."""
+
+    def __init__(self):
+        self.release = threading.Event()
+
+    def send(self, sender, text, metadata=None):
+        self.release.wait(30)
+        return [{"recipient_id": sender, "text": "ok"}]
+
+
+def test_ack_comes_before_the_slow_work(slack, tmp_path):
+    rasa = _BlockedRasa()
+    bolt, _ = make_app(slack, tmp_path, rasa)
+    response = bolt.dispatch(event_request(mention("what is IMT?", ts="800.1")))
+    assert response.status == 200 and slack.posts() == []  # acked while the answer is still pending
+    rasa.release.set()
+    assert slack.wait_for(1)[0]["thread_ts"] == "800.1"
+
+
+def test_missing_configuration_fails_clearly():
+    with pytest.raises(ConfigError, match="SLACK_APP_TOKEN"):
+        SlackSettings.from_env({"SLACK_BOT_TOKEN": "xoxb-1"})
+    with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
+        SlackSettings.from_env({"SLACK_MODE": "http", "SLACK_BOT_TOKEN": "xoxb-1"})
+    settings = SlackSettings.from_env({"SLACK_MODE": "http", "SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "s"})
+    assert settings.mode == "http"
+
+
+def test_conversation_ids_separate_threads_and_users():
+    assert conversation_id("T", "C", "U1", "1.1") != conversation_id("T", "C", "U2", "1.1")
+    assert conversation_id("T", "C", "U1", "1.1") != conversation_id("T", "C", "U1", "2.1")
+    assert conversation_id("T", "D1", "U1", None) == "slack:T:D1:U1"
