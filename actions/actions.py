@@ -20,7 +20,7 @@ from actions.composer import compose_answer, resolve_topic
 from actions.context import INTENT_TOPICS, TOPIC_INTENTS, Context, from_slots, next_context
 from bot.rendering.text import render_text
 from knowledge.loader import get_knowledge_base
-from knowledge.schema import AnswerPayload, Audience, Topic
+from knowledge.schema import AnswerPayload, Topic
 from nlu.gate_rules import MAX_MESSAGE_CHARS
 
 logger = logging.getLogger(__name__)
@@ -132,7 +132,8 @@ class ActionSetAudience(Action):
             dispatcher.utter_message(text=messages.AUDIENCE_SET[audience])
             return events
         context = replace(current, audience=audience)
-        payload = compose_answer(get_knowledge_base(), context)
+        payload = compose_answer(get_knowledge_base(), context,
+                                 same_claims=tracker.get_slot("last_claim_ids") or None)
         send_answer(dispatcher, tracker, payload, lead=messages.AUDIENCE_SET[audience] + " Here is my last answer again:")
         return events + [SlotSet("last_claim_ids", payload.claim_ids)]
 

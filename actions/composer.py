@@ -34,6 +34,7 @@ from knowledge.schema import (
 )
 
 MAX_CLAIMS = 7
+KEYWORD_POINTS = 4  # per question word matching an entry keyword; a facet match is 3
 SUGGESTIONS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "suggestions.yml"
 _STATUS_ORDER = [ReviewStatus.draft, ReviewStatus.under_review, ReviewStatus.approved]
 
@@ -128,10 +129,13 @@ def select_entries(kb: KnowledgeBase, context: Context, question: str = "") -> S
     scored = []
     for order, entry in enumerate(topic_entries):
         hits = _keyword_hits(entry, question, common)
+        if entry.only_when_asked and not hits:
+            continue
         score = _facet_score(entry, context, asked_for=hits > 0)
         if score is None:
             continue
-        scored.append((score + 2 * hits, order, entry))
+        # A word of the question outweighs a context facet: it says what is being asked.
+        scored.append((score + KEYWORD_POINTS * hits, order, entry))
     covered_named = {
         name for name in context.named_now
         if context.facet(name) and any(context.facet(name) in getattr(e.facets, name) for _, _, e in scored)
@@ -222,11 +226,30 @@ def suggestions_for(topic: Topic, question: str = "") -> List[str]:
     return [s["text"] for s in load_suggestions()[topic] if s["text"].lower() != asked]
 
 
-def compose_answer(kb: KnowledgeBase, context: Context, question: str = "") -> AnswerPayload:
-    """Build the one answer payload every channel renders."""
+def _selection_of(kb: KnowledgeBase, claim_ids: Sequence[str]) -> Tuple[Selection, List[Claim]]:
+    """The entries and claims of an earlier answer, in that answer's order."""
+    entry_of = {claim.id: entry for entry in kb.entries for claim in entry.claims}
+    known = [claim_id for claim_id in claim_ids if claim_id in entry_of]
+    entries = list(dict.fromkeys(entry_of[claim_id].id for claim_id in known))
+    by_id = {entry.id: entry for entry in kb.entries}
+    return (Selection(tuple(by_id[e] for e in entries), ()),
+            [claim for claim_id in known for claim in entry_of[claim_id].claims if claim.id == claim_id])
+
+
+def compose_answer(kb: KnowledgeBase, context: Context, question: str = "",
+                   same_claims: Optional[Sequence[str]] = None) -> AnswerPayload:
+    """Build the one answer payload every channel renders.
+
+    `same_claims` re-composes an earlier answer (e.g. in the other audience's wording)
+    from its claim ids instead of selecting again.
+    """
     if context.topic is None:
         raise ValueError("compose_answer needs a topic")
-    selection = select_entries(kb, context, question)
+    if same_claims:
+        selection, claims = _selection_of(kb, same_claims)
+    else:
+        selection = select_entries(kb, context, question)
+        claims = [claim for entry in selection.entries for claim in entry.claims][:MAX_CLAIMS]
     intro = _intro(context, selection)
     if selection.unmatched:
         others = _other_topics_with(kb, context, selection.unmatched)
@@ -234,7 +257,6 @@ def compose_answer(kb: KnowledgeBase, context: Context, question: str = "") -> A
             intro.append(messages.ALTERNATIVES_TEMPLATE.format(
                 topics=", ".join(messages.TOPIC_LABELS[t] for t in others)))
 
-    claims: List[Claim] = [claim for entry in selection.entries for claim in entry.claims][:MAX_CLAIMS]
     guideline_claims = [c for c in claims if c.is_guideline]
     research_claims = [c for c in claims if not c.is_guideline]
 

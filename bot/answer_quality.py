@@ -8,7 +8,6 @@ citations and that carry the disclaimer.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import uuid
@@ -18,6 +17,8 @@ from typing import Dict, List
 
 import requests
 import yaml
+
+from bot.reports import save_report
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_FILE = ROOT / "tests" / "answer_quality" / "cases.yml"
@@ -81,8 +82,7 @@ def main() -> int:
     for failure in report["failures"]:
         print(f"  FAIL {failure['id']}: topic {failure['got_topic']} missing {failure['missing']}")
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2))
+        save_report(report, args.out)
     return 0
 
 

@@ -18,6 +18,8 @@ from typing import Dict, List, Tuple
 import requests
 from sklearn.metrics import accuracy_score, f1_score
 
+from bot.reports import save_report
+
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "nlu" / "test"
 
@@ -79,8 +81,7 @@ def main() -> int:
     for error in report["errors"]:
         print(f"  miss: {error['text']!r}: {error['expected']} -> {error['predicted']}")
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2))
+        save_report(report, args.out)
     return 0
 
 

@@ -6,6 +6,7 @@ compare a hash of every training input with the one stored next to the model.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 import time
@@ -63,7 +64,9 @@ def main() -> int:
         return 0
     print("==> training inputs changed: training the model")
     started = time.monotonic()
-    result = subprocess.run(train_command(), cwd=ROOT)
+    # Progress bars only help on a terminal; in CI logs they are thousands of lines.
+    env = {**os.environ, "TQDM_DISABLE": os.environ.get("TQDM_DISABLE", "" if sys.stdout.isatty() else "1")}
+    result = subprocess.run(train_command(), cwd=ROOT, env=env)
     if result.returncode != 0 or not MODEL_FILE.exists():
         print("ERROR: rasa train failed", file=sys.stderr)
         return result.returncode or 1

@@ -83,6 +83,12 @@ def _check_members(values: List[str], allowed: set, what: str) -> List[str]:
 
 # --- references --------------------------------------------------------------
 
+_IDENTIFIER_FORMATS = {
+    "pmid": (r"\d{6,9}", "6-9 digits"),
+    "doi": (r"10\.\d{4,9}/\S+", "a DOI starting with 10.NNNN/"),
+    "url": (r"https?://\S+", "an http(s) URL"),
+}
+
 
 class Reference(BaseModel):
     id: str  # "R1" ... as numbered in the evidence notes
@@ -104,22 +110,11 @@ class Reference(BaseModel):
             raise ValueError(f"reference id must look like R12 or R31a, got {v!r}")
         return v
 
-    @validator("pmid")
-    def _pmid(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None and not re.fullmatch(r"\d{6,9}", v):
-            raise ValueError(f"PMID must be 6-9 digits, got {v!r}")
-        return v
-
-    @validator("doi")
-    def _doi(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None and not re.fullmatch(r"10\.\d{4,9}/\S+", v):
-            raise ValueError(f"DOI must start with 10.NNNN/, got {v!r}")
-        return v
-
-    @validator("url")
-    def _url(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None and not re.fullmatch(r"https?://\S+", v):
-            raise ValueError(f"URL must be http(s), got {v!r}")
+    @validator("pmid", "doi", "url")
+    def _identifier_format(cls, v: Optional[str], field) -> Optional[str]:
+        pattern, expected = _IDENTIFIER_FORMATS[field.name]
+        if v is not None and not re.fullmatch(pattern, v):
+            raise ValueError(f"{field.name} must be {expected}, got {v!r}")
         return v
 
     @root_validator(skip_on_failure=True)
@@ -232,6 +227,9 @@ class Entry(BaseModel):
     # Lowercase words or phrases that make this entry relevant when they appear in the
     # question (e.g. "missed", "grapefruit", "bilirubin").
     keywords: List[str] = []
+    # Detail entries (organ impairment, dose reductions) appear only when the question's
+    # words ask for them, never just because the population or drug matches.
+    only_when_asked: bool = False
     review: Review
     claims: List[Claim] = Field(..., min_items=1)
 

@@ -91,6 +91,17 @@ def test_audience_switch_re_answers_last_question(dispatcher):
     assert messages.AUDIENCE_SET["patient"] in custom["lead"]
 
 
+def test_audience_switch_repeats_the_same_claims(dispatcher):
+    first = type(dispatcher)()
+    events = run(ActionAnswer(), first, make_tracker("what if I miss a dose?", "ask_dosing"))
+    claim_ids = slots_of(events)["last_claim_ids"]
+    assert any("missed" in c for c in claim_ids)
+    tracker = make_tracker("I'm a patient", "set_audience", slots={**slots_of(events)})
+    run(ActionSetAudience(), dispatcher, tracker)
+    custom = dispatcher.messages[0]["custom"]
+    assert custom["claim_ids"] == claim_ids and custom["audience"] == "patient"
+
+
 def test_audience_switch_without_previous_answer(dispatcher):
     events = run(ActionSetAudience(), dispatcher, make_tracker("I'm an oncologist", "set_audience",
                                                                slots={"audience": "patient"}))

@@ -1,10 +1,7 @@
 """Answer-quality suite through the real REST API: facts, citations and disclaimer per topic."""
-import json
-from pathlib import Path
-
 from bot.answer_quality import evaluate, load_cases
+from bot.reports import RESULTS, save_report
 
-ROOT = Path(__file__).resolve().parents[1]
 MIN_FACTS, MIN_CITED, MIN_DISCLAIMER = 0.95, 1.0, 1.0
 
 
@@ -19,9 +16,7 @@ def test_cases_cover_every_topic_with_caveats_and_false_premises():
 
 def test_answer_quality_per_topic(stack):
     report = evaluate(stack.rasa_url, load_cases())
-    out = ROOT / "results" / "answer_quality.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    save_report(report, RESULTS / "answer_quality.json")
     print("\nanswer quality per topic (facts / cited / disclaimer):")
     for topic, row in report["per_topic"].items():
         print(f"  {topic:<13} {row['cases']:>3} cases  {row['facts_ok']:.0%} / {row['cited']:.0%} / {row['disclaimer']:.0%}")

@@ -1,8 +1,8 @@
 """NLU quality on the held-out split; thresholds fail the build when it regresses."""
-import json
 from pathlib import Path
 
 from bot.evaluate_nlu import evaluate, load_held_out
+from bot.reports import RESULTS, save_report
 
 ROOT = Path(__file__).resolve().parents[1]
 MIN_INTENT_ACCURACY = 0.85
@@ -20,9 +20,7 @@ def test_held_out_split_is_never_trained_on():
 
 def test_nlu_meets_thresholds_on_held_out_split(stack):
     report = evaluate(stack.rasa_url, load_held_out())
-    out = ROOT / "results" / "nlu_eval.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    save_report(report, RESULTS / "nlu_eval.json")
     print(f"\nheld-out NLU: accuracy {report['intent_accuracy']:.3f}, macro-F1 {report['intent_macro_f1']:.3f}, "
           f"entity F1 {report['entity_f1']:.3f} over {report['examples']} examples")
     assert report["examples"] >= 150

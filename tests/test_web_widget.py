@@ -1,5 +1,4 @@
 """The web chat channel over HTTP, and the widget in a real headless Chromium."""
-import json
 import os
 import shutil
 import uuid

@@ -13,7 +13,6 @@ server by bot/rendering/html.py, the widget only inserts them.
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
