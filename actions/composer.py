@@ -92,16 +92,20 @@ def _entity_terms() -> frozenset:
                      for terms in vocabulary[kind].values() for term in terms)
 
 
+def _topic_keyword_weights(kb: KnowledgeBase) -> List[Tuple[Entry, Dict[str, float]]]:
+    """Per entry, its non-entity keywords weighted by inverse document frequency over all
+    entries ("kidney disease", in one entry, weighs far more than "dose", in many)."""
+    keywords_of = [(e, [k for k in e.keywords if k.lower() not in _entity_terms()]) for e in kb.entries]
+    counts = Counter(k for _, keywords in keywords_of for k in set(keywords))
+    return [(e, {k: math.log(len(kb.entries) / counts[k]) for k in keywords}) for e, keywords in keywords_of]
+
+
 def topic_evidence(kb: KnowledgeBase, question: str) -> Dict[Topic, float]:
-    """For each topic, how specifically the question's words match its best entry's
-    keywords, each weighted by inverse document frequency over all entries ("kidney
-    disease", in one entry, weighs far more than "dose", in many)."""
+    """For each topic, how specifically the question's words match its best entry."""
     question = question.lower()
-    keywords_of = {id(e): [k for k in e.keywords if k.lower() not in _entity_terms()] for e in kb.entries}
-    counts = Counter(k for keywords in keywords_of.values() for k in set(keywords))
     best: Dict[Topic, float] = {topic: 0.0 for topic in Topic}
-    for entry in kb.entries:
-        score = sum(math.log(len(kb.entries) / counts[k]) for k in keywords_of[id(entry)] if _mentions(question, k))
+    for entry, weights in kb.derived("topic_keyword_weights", _topic_keyword_weights):
+        score = sum(weight for keyword, weight in weights.items() if _mentions(question, keyword))
         best[entry.topic] = max(best[entry.topic], score)
     return best
 
@@ -125,7 +129,8 @@ def resolve_topic(kb: KnowledgeBase, predicted: Topic, candidates: Sequence[Topi
 def select_entries(kb: KnowledgeBase, context: Context, question: str = "") -> Selection:
     question = question.lower()
     topic_entries = [entry for entry in kb.entries if entry.topic == context.topic]
-    common = _common_keywords(topic_entries)
+    common = kb.derived("common_keywords", lambda kb: {
+        topic: _common_keywords([e for e in kb.entries if e.topic == topic]) for topic in Topic})[context.topic]
     scored = []
     for order, entry in enumerate(topic_entries):
         hits = _keyword_hits(entry, question, common)

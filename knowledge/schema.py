@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
-from pydantic import BaseModel, Field, root_validator, validator
+from pydantic import BaseModel, Field, PrivateAttr, root_validator, validator
 
 # --- controlled vocabularies ------------------------------------------------
 
@@ -246,6 +246,14 @@ class Entry(BaseModel):
 class KnowledgeBase(BaseModel):
     references: Dict[str, Reference]
     entries: List[Entry]
+    # Indexes derived once from the entries (claims by id, keyword weights), built on
+    # first use so requests never recompute them.
+    _derived: Dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def derived(self, name: str, build: Callable[["KnowledgeBase"], Any]) -> Any:
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return self._derived[name]
 
     @root_validator(skip_on_failure=True)
     def _integrity(cls, values: Dict) -> Dict:
@@ -268,11 +276,8 @@ class KnowledgeBase(BaseModel):
         return values
 
     def claim_by_id(self, claim_id: str) -> Optional["Claim"]:
-        for entry in self.entries:
-            for claim in entry.claims:
-                if claim.id == claim_id:
-                    return claim
-        return None
+        index = self.derived("claims_by_id", lambda kb: {c.id: c for e in kb.entries for c in e.claims})
+        return index.get(claim_id)
 
 
 # --- answer payload (what actions send and channels render) -------------------------
