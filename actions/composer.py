@@ -233,12 +233,10 @@ def suggestions_for(topic: Topic, question: str = "") -> List[str]:
 
 def _selection_of(kb: KnowledgeBase, claim_ids: Sequence[str]) -> Tuple[Selection, List[Claim]]:
     """The entries and claims of an earlier answer, in that answer's order."""
-    entry_of = {claim.id: entry for entry in kb.entries for claim in entry.claims}
+    entry_of = kb.derived("entry_of_claim", lambda kb: {c.id: e for e in kb.entries for c in e.claims})
     known = [claim_id for claim_id in claim_ids if claim_id in entry_of]
-    entries = list(dict.fromkeys(entry_of[claim_id].id for claim_id in known))
-    by_id = {entry.id: entry for entry in kb.entries}
-    return (Selection(tuple(by_id[e] for e in entries), ()),
-            [claim for claim_id in known for claim in entry_of[claim_id].claims if claim.id == claim_id])
+    entries = {entry_of[claim_id].id: entry_of[claim_id] for claim_id in known}  # first-use order
+    return Selection(tuple(entries.values()), ()), [kb.claim_by_id(claim_id) for claim_id in known]
 
 
 def compose_answer(kb: KnowledgeBase, context: Context, question: str = "",

@@ -17,7 +17,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -73,6 +73,15 @@ def _is_dm(channel: str, channel_type: Optional[str] = None) -> bool:
     return channel_type == "im" or channel.startswith("D")
 
 
+def _clicked_conversation(body: Dict[str, Any]) -> Tuple[str, Optional[str], str]:
+    """(channel, thread to answer in, conversation id) of a button click."""
+    channel = body["channel"]["id"]
+    message = body.get("message") or {}
+    thread_ts = None if _is_dm(channel) else (message.get("thread_ts") or message.get("ts"))
+    team = (body.get("team") or {}).get("id", "")
+    return channel, thread_ts, conversation_id(team, channel, body["user"]["id"], thread_ts)
+
+
 def build_app(*, rasa: RasaClient, feedback: FeedbackStore, events: EventLog, bot_token: str,
               signing_secret: Optional[str] = None, client: Optional[WebClient] = None) -> App:
     app = App(token=bot_token, signing_secret=signing_secret, client=client,
@@ -115,11 +124,8 @@ def build_app(*, rasa: RasaClient, feedback: FeedbackStore, events: EventLog, bo
 
     def ask_from_button(ack, body: Dict[str, Any], action: Dict[str, Any], client: WebClient) -> None:
         ack()
-        channel = body["channel"]["id"]
-        message = body.get("message") or {}
-        thread_ts = None if _is_dm(channel) else (message.get("thread_ts") or message.get("ts"))
-        team = (body.get("team") or {}).get("id", "")
-        answer(client, channel, conversation_id(team, channel, body["user"]["id"], thread_ts), action["value"], thread_ts)
+        channel, thread_ts, sender = _clicked_conversation(body)
+        answer(client, channel, sender, action["value"], thread_ts)
 
     app.action(re.compile(rf"^{ACTION_SUGGEST}_\d+$"))(ask_from_button)
     app.action(ACTION_AUDIENCE)(ask_from_button)
@@ -128,14 +134,11 @@ def build_app(*, rasa: RasaClient, feedback: FeedbackStore, events: EventLog, bo
     def vote(ack, body: Dict[str, Any], action: Dict[str, Any], client: WebClient) -> None:
         ack()
         record = json.loads(action["value"])
-        channel, user = body["channel"]["id"], body["user"]["id"]
-        message = body.get("message") or {}
-        thread_ts = None if _is_dm(channel) else (message.get("thread_ts") or message.get("ts"))
-        feedback.record(channel="slack", conversation_id=conversation_id((body.get("team") or {}).get("id", ""),
-                                                                         channel, user, thread_ts),
-                        vote=action["action_id"].rsplit("_", 1)[1], topic=record.get("topic"),
-                        claim_ids=record.get("claim_ids", []), citations=record.get("citations", []))
-        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=FEEDBACK_THANKS)
+        channel, thread_ts, sender = _clicked_conversation(body)
+        feedback.record(channel="slack", conversation_id=sender, vote=action["action_id"].rsplit("_", 1)[1],
+                        topic=record.get("topic"), claim_ids=record.get("claim_ids", []),
+                        citations=record.get("citations", []))
+        client.chat_postEphemeral(channel=channel, user=body["user"]["id"], thread_ts=thread_ts, text=FEEDBACK_THANKS)
 
     return app
 

@@ -34,7 +34,7 @@ def _files(paths: Iterable[Path]) -> List[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in {".yml", ".yaml", ".py"}
-                         and "__pycache__" not in p.parts and "test" not in p.parent.name)
+                         and "__pycache__" not in p.parts)
         elif path.exists():
             found.append(path)
     return found

@@ -38,13 +38,19 @@ def message_text(value: Any) -> Optional[str]:
     return None
 
 
-def read_message_request(request: Request, default_sender: str = "default") -> Tuple[Optional[Dict], Optional[HTTPResponse]]:
-    """The validated {sender, text, metadata} of a chat request, or the 400 to send back."""
+def json_object(request: Request) -> Optional[Dict[str, Any]]:
+    """The request's JSON body if it is an object; None for anything else."""
     try:
         body = request.json
     except Exception:  # Sanic raises on undecodable JSON
-        body = None
-    if not isinstance(body, dict):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def read_message_request(request: Request, default_sender: str = "default") -> Tuple[Optional[Dict], Optional[HTTPResponse]]:
+    """The validated {sender, text, metadata} of a chat request, or the 400 to send back."""
+    body = json_object(request)
+    if body is None:
         return None, bad_request('Send a JSON object such as {"sender": "user-1", "message": "What is IMT?"}.')
     sender = body.get("sender") or default_sender
     if not isinstance(sender, str) or len(sender) > MAX_SENDER_CHARS:

@@ -23,7 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.common import bad_request, read_message_request
+from bot.channels.common import bad_request, json_object, read_message_request
 from bot.channels.rest import handle_message
 from bot.feedback import VOTES, FeedbackStore
 from bot.rendering.common import read_bot_message
@@ -110,12 +110,8 @@ class WebChatInput(InputChannel):
 
         @web.route("/feedback", methods=["POST"])
         async def feedback(request: Request) -> HTTPResponse:
-            try:
-                body = request.json
-            except Exception:
-                body = None
-            if not isinstance(body, dict) or not WEB_SENDER.match(str(body.get("sender", ""))) \
-                    or body.get("vote") not in VOTES:
+            body = json_object(request)
+            if body is None or not WEB_SENDER.match(str(body.get("sender", ""))) or body.get("vote") not in VOTES:
                 return bad_request("Send {\"sender\": \"web-…\", \"vote\": \"up\"|\"down\", \"feedback\": {...}}.")
             record = body.get("feedback") if isinstance(body.get("feedback"), dict) else {}
             self._feedback.record(channel="web", conversation_id=body["sender"], vote=body["vote"],
