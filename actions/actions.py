@@ -1,29 +1,36 @@
-"""Rasa custom actions. Thin: read the tracker, call the composer, send one message.
+"""Rasa custom actions: thin rasa_sdk adapters over the knowledge core.
 
-Actions are stateless; the knowledge base is loaded once per process by
-knowledge.loader.get_knowledge_base() and all conversation state lives in slots.
+Each action reads the tracker, asks the core (knowledge.*) for an answer payload and
+sends one message. Fixed wording comes from the domain's responses, passed in as
+`domain`; the action server imports nothing but the core and rasa_sdk (no spaCy,
+no TensorFlow), which tests/test_layout.py checks.
 """
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import replace
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import messages
-from actions.audience import audience_from_text
-from actions.composer import compose_answer, resolve_topic
-from actions.context import INTENT_TOPICS, TOPIC_INTENTS, Context, from_slots, next_context
-from bot.rendering.text import render_text
+from knowledge.audience import audience_from_text
+from knowledge.composer import compose_answer, resolve_topic
+from knowledge.context import INTENT_TOPICS, TOPIC_INTENTS, Context, from_slots, next_context
 from knowledge.loader import get_knowledge_base
+from knowledge.render_text import render_text
 from knowledge.schema import AnswerPayload, Topic
-from nlu.gate_rules import MAX_MESSAGE_CHARS
+from knowledge.settings import get_settings
 
-logger = logging.getLogger(__name__)
+DomainDict = Dict[Text, Any]
+
+# `rasa shell` prints a custom payload as raw JSON after the text; terminals get text only.
+TEXT_ONLY_CHANNELS = {"cmdline"}
+# Runners-up below this confidence are not considered when the topic is disambiguated.
+MIN_RUNNER_UP_CONFIDENCE = 0.05
+# Urgent (not emergency) symptoms get "contact your care team today", then these facts.
+URGENT_TRIAGE_PREFIX = "triage_urgent"
 
 
 def _latest(tracker: Tracker) -> Dict[str, Any]:
@@ -31,11 +38,12 @@ def _latest(tracker: Tracker) -> Dict[str, Any]:
 
 
 def _question_text(tracker: Tracker) -> str:
-    return _latest(tracker).get("text") or ""
+    return str(_latest(tracker).get("text") or "")
 
 
-# `rasa shell` prints a custom payload as raw JSON after the text; terminals get text only.
-TEXT_ONLY_CHANNELS = {"cmdline"}
+def response_text(domain: DomainDict, name: str) -> str:
+    """The text of a domain response, for a lead sentence inside a composed answer."""
+    return str(domain["responses"][name][0]["text"])
 
 
 def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, payload: AnswerPayload,
@@ -53,20 +61,18 @@ def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, payload: Ans
     dispatcher.utter_message(text=text, json_message=custom)
 
 
-def answer_events(context: Context, payload: AnswerPayload) -> List[SlotSet]:
+def answer_events(context: Context, payload: AnswerPayload) -> List[EventType]:
     events = [SlotSet(name, value) for name, value in context.as_slots().items()]
     events.append(SlotSet("last_claim_ids", payload.claim_ids))
     return events
 
 
-# Runners-up below this confidence are not considered when the topic is disambiguated.
-MIN_RUNNER_UP_CONFIDENCE = 0.05
-
-
 def question_intent(tracker: Tracker) -> str:
     """The classifier's intent, or a close runner-up whose topic the question's words fit."""
     latest = _latest(tracker)
-    intent = (latest.get("intent") or {}).get("name") or ""
+    intent = str((latest.get("intent") or {}).get("name") or "")
+    if intent.startswith(URGENT_TRIAGE_PREFIX):
+        return TOPIC_INTENTS[Topic.side_effects]
     if intent not in INTENT_TOPICS:
         return intent
     runners_up = [r["name"] for r in (latest.get("intent_ranking") or [])[1:3]
@@ -83,7 +89,7 @@ class ActionAnswer(Action):
     def name(self) -> Text:
         return "action_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         latest = _latest(tracker)
         intent = question_intent(tracker)
         context = next_context(from_slots(tracker.current_slot_values()), intent, latest.get("entities") or [])
@@ -96,7 +102,7 @@ class ActionShowSources(Action):
     def name(self) -> Text:
         return "action_show_sources"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         kb = get_knowledge_base()
         claim_ids = tracker.get_slot("last_claim_ids") or []
         ref_ids: List[str] = []
@@ -106,10 +112,11 @@ class ActionShowSources(Action):
                 if ref_id not in ref_ids:
                     ref_ids.append(ref_id)
         if not ref_ids:
-            dispatcher.utter_message(text=messages.NO_SOURCES_YET)
+            dispatcher.utter_message(response="utter_no_sources_yet")
             return []
         references = [kb.references[r] for r in ref_ids]
-        lines = [messages.SOURCES_INTRO] + [f"[{n}] {ref.full}" for n, ref in enumerate(references, 1)]
+        intro = response_text(domain, "utter_sources_intro")
+        lines = [intro] + [f"[{n}] {ref.full}" for n, ref in enumerate(references, 1)]
         dispatcher.utter_message(text="\n".join(lines), json_message={
             "type": "imt_sources",
             "references": [dict(n=n, ref_id=ref.id, full=ref.full, link=ref.link, pmid=ref.pmid,
@@ -124,38 +131,20 @@ class ActionSetAudience(Action):
     def name(self) -> Text:
         return "action_set_audience"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         current = from_slots(tracker.current_slot_values())
         audience = audience_from_text(_question_text(tracker)) or current.audience
-        events: List = [SlotSet("audience", audience.value)]
+        confirmation = f"utter_audience_set_{audience.value}"
+        events: List[EventType] = [SlotSet("audience", audience.value)]
         if current.topic is None:
-            dispatcher.utter_message(text=messages.AUDIENCE_SET[audience])
+            dispatcher.utter_message(response=confirmation)
             return events
         context = replace(current, audience=audience)
         payload = compose_answer(get_knowledge_base(), context,
                                  same_claims=tracker.get_slot("last_claim_ids") or None)
-        send_answer(dispatcher, tracker, payload, lead=messages.AUDIENCE_SET[audience] + " Here is my last answer again:")
+        lead = f"{response_text(domain, confirmation)} {response_text(domain, 'utter_last_answer_again')}"
+        send_answer(dispatcher, tracker, payload, lead=lead)
         return events + [SlotSet("last_claim_ids", payload.claim_ids)]
-
-
-class ActionAskRephrase(Action):
-    def name(self) -> Text:
-        return "action_ask_rephrase"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
-        buttons = [{"title": title, "payload": question} for title, question in messages.MAIN_TOPIC_BUTTONS]
-        dispatcher.utter_message(text=messages.REPHRASE, buttons=buttons)
-        return []
-
-
-class ActionRedFlag(Action):
-    def name(self) -> Text:
-        return "action_red_flag"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
-        dispatcher.utter_message(text=messages.EMERGENCY, json_message={"type": "imt_safety", "kind": "emergency",
-                                                                         "text": messages.EMERGENCY})
-        return []
 
 
 class ActionPersonalDecision(Action):
@@ -164,26 +153,30 @@ class ActionPersonalDecision(Action):
     def name(self) -> Text:
         return "action_personal_decision"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         latest = _latest(tracker)
         previous = from_slots(tracker.current_slot_values())
         ranking = latest.get("intent_ranking") or []
         # The classifiers' best topic guess, under the gate's override.
-        topic_intent = next((r["name"] for r in ranking if r.get("name", "").startswith("ask_")
-                             and r["name"] != "ask_sources"), "ask_treatment")
+        topic_intent = next((r["name"] for r in ranking if r.get("name") in INTENT_TOPICS), "ask_treatment")
         context = next_context(previous, topic_intent, latest.get("entities") or [])
         payload = compose_answer(get_knowledge_base(), context, _question_text(tracker))
-        send_answer(dispatcher, tracker, payload, lead=messages.CARE_TEAM)
+        send_answer(dispatcher, tracker, payload, lead=response_text(domain, "utter_care_team"))
         return answer_events(context, payload)
+
+
+UNUSABLE_KINDS = {"empty", "no_text", "too_long", "unreadable", "other_language"}
 
 
 class ActionUnusableInput(Action):
     def name(self) -> Text:
         return "action_unusable_input"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         gate = _latest(tracker).get("imt_gate") or {}
         kind = gate.get("kind")
-        template = messages.UNUSABLE_INPUT.get(kind, messages.UNUSABLE_INPUT[None])
-        dispatcher.utter_message(text=template.format(length=gate.get("original_length", 0), limit=MAX_MESSAGE_CHARS))
+        response = f"utter_unusable_{kind}" if kind in UNUSABLE_KINDS else "utter_unusable_other"
+        dispatcher.utter_message(response=response, length=gate.get("original_length", 0),
+                                 limit=get_settings().max_message_chars)
         return []
+

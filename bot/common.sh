@@ -43,7 +43,7 @@ ensure_venv() {
 }
 
 ensure_model() {
-  "$PY" -m bot.train_if_changed
+  "$PY" -m bot.tools.train_if_changed
 }
 
 ensure_chromium() {

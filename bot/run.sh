@@ -4,4 +4,4 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ensure_venv
 ensure_model
-exec "$PY" -m bot.serve "$@"
+exec "$PY" -m bot.tools.serve "$@"

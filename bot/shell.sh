@@ -4,5 +4,5 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ensure_venv
 ensure_model
-exec "$PY" -m rasa shell --model models/imt.tar.gz --endpoints bot/endpoints.yml \
-  --credentials bot/credentials.yml --port "${SHELL_PORT:-5006}" "$@"
+exec "$PY" -m rasa shell --model models/imt.tar.gz \
+  --port "${SHELL_PORT:-5006}" "$@"

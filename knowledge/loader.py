@@ -1,24 +1,27 @@
-"""Load and validate the knowledge base once per process.
+"""The one loader for the knowledge YAML: entries, references, answer suggestions and
+the triage taxonomy (the vocabulary has its own module, knowledge/vocabulary.py).
 
-Actions call `get_knowledge_base()`; the YAML is parsed and validated on the first
-call only, so requests never touch the disk.
+Everything is parsed and validated on first use, once per process, so requests never
+touch the disk.
 """
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 import yaml
 
-from knowledge.schema import Entry, KnowledgeBase, Reference, ReviewStatus
+from knowledge.schema import Entry, KnowledgeBase, Reference, ReviewStatus, Suggestion, Topic
+from knowledge.settings import get_settings
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+KNOWLEDGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = KNOWLEDGE_DIR / "data"
 REFERENCES_FILE = "references.yml"
+SUGGESTIONS_FILE = KNOWLEDGE_DIR / "suggestions.yml"
 
 
-def _read_yaml(path: Path):
+def _read_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
@@ -45,13 +48,16 @@ def load_knowledge_base(data_dir: Path = DATA_DIR, approved_only: bool = False) 
     return KnowledgeBase(references={r.id: r for r in references}, entries=entries)
 
 
-def approved_only_from_env() -> bool:
-    """IMT_APPROVED_ONLY=1 makes the server answer from approved entries only."""
-    return os.environ.get("IMT_APPROVED_ONLY", "").strip().lower() in {"1", "true", "yes"}
+@functools.lru_cache(maxsize=2)
+def get_knowledge_base(approved_only: Optional[bool] = None) -> KnowledgeBase:
+    """The served knowledge base; IMT_APPROVED_ONLY=1 keeps approved entries only."""
+    if approved_only is None:
+        approved_only = get_settings().approved_only
+    return load_knowledge_base(approved_only=approved_only)
 
 
 @functools.lru_cache(maxsize=1)
-def get_knowledge_base(approved_only: Optional[bool] = None) -> KnowledgeBase:
-    if approved_only is None:
-        approved_only = approved_only_from_env()
-    return load_knowledge_base(approved_only=approved_only)
+def load_suggestions() -> Dict[Topic, List[Suggestion]]:
+    """The "You might also ask" questions offered after an answer on each topic."""
+    raw = _read_yaml(SUGGESTIONS_FILE)
+    return {Topic(topic): [Suggestion(**item) for item in items] for topic, items in raw.items()}

@@ -7,11 +7,17 @@ every channel renders that payload instead of re-deriving anything.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from enum import Enum
-from typing import Any, Callable, Dict, List, Optional
+from functools import cached_property
+from collections import Counter
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
-from pydantic import BaseModel, Field, PrivateAttr, root_validator, validator
+from pydantic import BaseModel, Field, root_validator, validator
+from pydantic.fields import ModelField
+
+from knowledge.vocabulary import load_vocabulary
 
 # --- controlled vocabularies ------------------------------------------------
 
@@ -59,22 +65,17 @@ class ReviewStatus(str, Enum):
     approved = "approved"
 
 
-DRUGS = {
-    "crizotinib", "ceritinib", "alectinib", "brigatinib", "lorlatinib", "larotrectinib",
-    "entrectinib", "celecoxib", "ibuprofen", "prednisone", "methotrexate", "vinblastine",
-    "vinorelbine", "doxorubicin", "cyclophosphamide", "docetaxel", "gemcitabine",
-}
-BIOMARKERS = {"ALK", "ROS1", "NTRK", "RET", "PDGFRB"}
-BODY_SITES = {
-    "lung", "abdomen", "pelvis", "bladder", "breast", "head_and_neck", "liver", "mesentery", "uterus",
-}
-POPULATIONS = {"pediatric", "adult", "pregnancy", "elderly"}
-BIOMARKER_STATUSES = {"positive", "negative"}
+# Facet values come from the one vocabulary file (knowledge/vocabulary.yml).
+_VOCABULARY = load_vocabulary()
+
+# A keyword shared by more entries of a topic than this ("dose") tells them apart poorly.
+MAX_KEYWORD_SHARE = 3
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
-def _check_members(values: List[str], allowed: set, what: str) -> List[str]:
+def _check_members(values: List[str], what: str) -> List[str]:
+    allowed = _VOCABULARY.values(what)
     unknown = sorted(set(values) - allowed)
     if unknown:
         raise ValueError(f"unknown {what}: {unknown}; allowed: {sorted(allowed)}")
@@ -192,13 +193,9 @@ class Facets(BaseModel):
     class Config:
         extra = "forbid"
 
-    _drug = validator("drug", allow_reuse=True)(lambda v: _check_members(v, DRUGS, "drug"))
-    _bm = validator("biomarker", allow_reuse=True)(lambda v: _check_members(v, BIOMARKERS, "biomarker"))
-    _bms = validator("biomarker_status", allow_reuse=True)(
-        lambda v: _check_members(v, BIOMARKER_STATUSES, "biomarker_status")
-    )
-    _pop = validator("population", allow_reuse=True)(lambda v: _check_members(v, POPULATIONS, "population"))
-    _site = validator("body_site", allow_reuse=True)(lambda v: _check_members(v, BODY_SITES, "body_site"))
+    @validator("drug", "biomarker", "biomarker_status", "population", "body_site")
+    def _known_values(cls, values: List[str], field: ModelField) -> List[str]:
+        return _check_members(values, field.name)
 
 
 class Review(BaseModel):
@@ -246,14 +243,10 @@ class Entry(BaseModel):
 class KnowledgeBase(BaseModel):
     references: Dict[str, Reference]
     entries: List[Entry]
-    # Indexes derived once from the entries (claims by id, keyword weights), built on
-    # first use so requests never recompute them.
-    _derived: Dict[str, Any] = PrivateAttr(default_factory=dict)
 
-    def derived(self, name: str, build: Callable[["KnowledgeBase"], Any]) -> Any:
-        if name not in self._derived:
-            self._derived[name] = build(self)
-        return self._derived[name]
+    class Config:
+        # Indexes derived once from the entries, on first use, so requests never recompute them.
+        keep_untouched = (cached_property,)
 
     @root_validator(skip_on_failure=True)
     def _integrity(cls, values: Dict) -> Dict:
@@ -275,9 +268,46 @@ class KnowledgeBase(BaseModel):
                     raise ValueError(f"claim {claim.id} cites unknown reference(s) {dangling}")
         return values
 
-    def claim_by_id(self, claim_id: str) -> Optional["Claim"]:
-        index = self.derived("claims_by_id", lambda kb: {c.id: c for e in kb.entries for c in e.claims})
-        return index.get(claim_id)
+    @cached_property
+    def entry_of_claim(self) -> Dict[str, Entry]:
+        return {claim.id: entry for entry in self.entries for claim in entry.claims}
+
+    @cached_property
+    def claims_by_id(self) -> Dict[str, Claim]:
+        return {claim.id: claim for entry in self.entries for claim in entry.claims}
+
+    @cached_property
+    def keyword_weights(self) -> List[Tuple[Entry, Dict[str, float]]]:
+        """Per entry, its non-entity keywords weighted by inverse document frequency over all
+        entries ("kidney disease", in one entry, weighs far more than "dose", in many).
+        Drug, gene, site and population words are left out: facets already use them."""
+        entity_words = _VOCABULARY.entity_words()
+        keywords_of = [(e, [k for k in e.keywords if k.lower() not in entity_words]) for e in self.entries]
+        counts = Counter(k for _, keywords in keywords_of for k in set(keywords))
+        return [(e, {k: math.log(len(self.entries) / counts[k]) for k in keywords}) for e, keywords in keywords_of]
+
+    @cached_property
+    def common_keywords(self) -> Dict[Topic, FrozenSet[str]]:
+        """Per topic, keywords shared by more than MAX_KEYWORD_SHARE of its entries ("dose"):
+        they tell the entries apart poorly."""
+        common: Dict[Topic, FrozenSet[str]] = {}
+        for topic in Topic:
+            counts = Counter(k for e in self.entries if e.topic == topic for k in set(e.keywords))
+            common[topic] = frozenset(k for k, count in counts.items() if count > MAX_KEYWORD_SHARE)
+        return common
+
+    def claim_by_id(self, claim_id: str) -> Optional[Claim]:
+        return self.claims_by_id.get(claim_id)
+
+
+class Suggestion(BaseModel):
+    """A follow-up question offered after an answer; `intent` is what the NLU must find."""
+
+    text: str = Field(..., min_length=5)
+    intent: str
+
+    class Config:
+        extra = "forbid"
 
 
 # --- answer payload (what actions send and channels render) -------------------------

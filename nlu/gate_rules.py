@@ -1,7 +1,7 @@
-"""Rule-based checks that run before the statistical NLU decides anything.
+"""Rule-based checks that run before the statistical NLU decides anything: safety
+triage (nlu/triage.py), unusable input and requests to make a treatment decision.
 
-Pure Python (no Rasa imports) so the NLU components and the actions share one
-definition of "red flag", "personal decision" and "unusable input".
+No Rasa imports, so the checks are unit tested directly.
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Optional
 
-MAX_MESSAGE_CHARS = 1000
+from knowledge.settings import get_settings
+from nlu.triage import TriageVerdict, triage
 
 # --- input hygiene ---------------------------------------------------------------
 
@@ -87,55 +88,7 @@ def looks_non_english(text: str) -> bool:
     return foreign >= 2 and foreign > english
 
 
-# --- safety ------------------------------------------------------------------------
-
-# Someone living the symptom now: "I", "my son", "she" ... near the symptom, or a bare
-# cry for help ("can't breathe!"). Questions about symptoms in general do not match.
-_SUBJECT = (
-    r"(?:\bi\b|\bi'?m\b|\bim\b|\bi'?ve\b|\bive\b|\bme\b|\bmy\s+(?:\w+\s+){0,2}|\bwe\b|\bhe\b|\bshe\b|"
-    r"\bhe'?s\b|\bshe'?s\b|\bthey\b|\bour\s+\w+)"
-)
-_SYMPTOMS = [
-    r"cough\w*\s+(?:up\s+)?(?:some\s+|a\s+lot\s+of\s+)?blood",
-    r"spit\w*\s+(?:up\s+)?blood",
-    r"blood\s+(?:in|when)\s+(?:my\s+|his\s+|her\s+)?(?:sputum|phlegm|cough\w*|mucus)",
-    r"ha?emoptysis",
-    r"vomit\w*\s+(?:up\s+)?blood",
-    r"(?:can'?t|cannot|can\s+not|unable\s+to|struggling\s+to|hard\s+to|trouble|difficulty)\s+breath\w*",
-    r"short(?:ness)?\s+of\s+breath",
-    r"gasping",
-    r"chest\s+(?:pain|pains|hurts?|is\s+(?:hurting|tight)|tightness|pressure)",
-    r"pain\s+in\s+(?:my\s+|his\s+|her\s+|the\s+)?chest",
-    r"faint(?:ed|ing|s)?\b",
-    r"pass(?:ed|ing)?\s+out",
-    r"black(?:ed|ing)?\s+out",
-    r"collaps(?:ed|ing)",
-    r"lost\s+consciousness|losing\s+consciousness|unconscious",
-    r"sudden(?:ly)?\s+(?:lost\s+|lose\s+|loss\s+of\s+|losing\s+)?(?:my\s+|his\s+|her\s+)?(?:vision|sight)",
-    r"can'?t\s+see\s+anything|lost\s+(?:my\s+|his\s+|her\s+)?(?:vision|sight)|went\s+blind",
-]
-_SYMPTOM_RE = re.compile("|".join(f"(?:{s})" for s in _SYMPTOMS), re.IGNORECASE)
-_GENERAL_QUESTION = re.compile(
-    r"\b(?:can|could|does|do|is|are)\s+(?:imt|it|the\s+tumou?r|crizotinib|xalkori|this|that)\b.*\b(?:cause|causes|symptom|side\s+effect)",
-    re.IGNORECASE,
-)
-
-
-def is_red_flag(text: str) -> bool:
-    lowered = text.lower()
-    match = _SYMPTOM_RE.search(lowered)
-    if not match or not match.group(0).strip():
-        return False
-    if _GENERAL_QUESTION.search(lowered) and not re.search(r"\b(?:i'?m|i\s+am|i\s+have|i'?ve)\b", lowered):
-        return False
-    window = lowered[max(0, match.start() - 60): match.end() + 10]
-    if re.search(r"\b(?:read|heard|article|says|said)\b", window):
-        return False  # reporting what a text says, not living the symptom
-    if re.search(_SUBJECT, window):
-        return True
-    # A bare fragment such as "can't breathe" or "coughing blood!!" is someone in trouble.
-    return len(lowered.split()) <= 6 and not lowered.rstrip().endswith("?")
-
+# --- treatment decisions ---------------------------------------------------------------
 
 _DECISION_VERBS = (
     r"stop|quit|skip|pause|reduce|lower|cut|increase|raise|double|halve|change|switch|start|"
@@ -165,24 +118,33 @@ def is_personal_decision(text: str) -> bool:
 
 # --- verdict -------------------------------------------------------------------------
 
+# Triage reads at most this much of a message (an emergency buried in a very long one
+# still counts); the rest of the gate works on the capped text.
+TRIAGE_READ_CHARS = 20000
+
 
 @dataclass(frozen=True)
 class GateVerdict:
     """What the gate decided. `kind` is None when the message can go to the NLU."""
 
-    # "empty" | "no_text" | "too_long" | "unreadable" | "other_language" | "red_flag" | "personal_decision"
+    # "triage" | "empty" | "no_text" | "too_long" | "unreadable" | "other_language" | "personal_decision"
     kind: Optional[str]
     cleaned_text: str
     original_length: int
+    triage: Optional[TriageVerdict] = None
 
 
-def check_message(raw: object) -> GateVerdict:
-    """Classify a raw user message; the cleaned text is what the NLU should see."""
+def check_message(raw: object, max_chars: Optional[int] = None) -> GateVerdict:
+    """Classify a raw user message; the cleaned text is what the NLU should see.
+
+    Safety triage comes first: an emergency gets its reply whatever else the message is
+    (too long, a decision request, partly in another language)."""
+    limit = max_chars or get_settings().max_message_chars
     text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
     original_length = len(text)
     if _unreadable_share(text) > 0.1:
         return GateVerdict("unreadable", "unreadable", original_length)
-    cleaned = strip_html(text)
+    cleaned = strip_html(text[:TRIAGE_READ_CHARS])
     cleaned = "".join(ch for ch in cleaned if unicodedata.category(ch) != "Cc" or ch in "\n\t")
     cleaned = " ".join(cleaned.split())
     if not cleaned:
@@ -190,13 +152,12 @@ def check_message(raw: object) -> GateVerdict:
         return GateVerdict(kind, kind, original_length)
     if not any(ch.isalpha() for ch in cleaned):
         return GateVerdict("no_text", cleaned, original_length)  # "12345", "???"
-    if original_length > MAX_MESSAGE_CHARS:
-        # Safety still comes first, even in a long message.
-        if is_red_flag(cleaned[:MAX_MESSAGE_CHARS]):
-            return GateVerdict("red_flag", cleaned[:MAX_MESSAGE_CHARS], original_length)
-        return GateVerdict("too_long", cleaned[:MAX_MESSAGE_CHARS], original_length)
-    if is_red_flag(cleaned):
-        return GateVerdict("red_flag", cleaned, original_length)
+    verdict = triage(cleaned)
+    capped = cleaned[:limit]
+    if verdict is not None:
+        return GateVerdict("triage", capped, original_length, verdict)
+    if original_length > limit:
+        return GateVerdict("too_long", capped, original_length)
     if looks_non_english(cleaned):
         return GateVerdict("other_language", cleaned, original_length)
     if is_personal_decision(cleaned):

@@ -2,28 +2,21 @@
 
 No statistical spaCy model is used (none can be downloaded here); the blank English
 tokenizer is extended so gene-status shorthand ("ALK+", "ALK-") splits into gene and
-sign, and an EntityRuler is fed from knowledge/vocabulary.yml.
+sign, and an EntityRuler is fed from the knowledge vocabulary (knowledge/vocabulary.py).
 """
 from __future__ import annotations
 
 import functools
-from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import spacy
-import yaml
 from spacy.language import Language
 from spacy.util import compile_suffix_regex
 
-VOCABULARY_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "vocabulary.yml"
-ENTITY_TYPES = ("drug", "biomarker", "body_site", "population")
+from knowledge.vocabulary import ENTITY_TYPES, Vocabulary, load_vocabulary
+
 STATUS_SEPARATOR = "|"
 NOT_AN_ENTITY = "not_entity"  # ruler label for phrases whose entity words must be ignored
-
-
-def load_vocabulary(path: Path = VOCABULARY_FILE) -> Dict:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
 
 
 def blank_english() -> Language:
@@ -33,21 +26,21 @@ def blank_english() -> Language:
     return nlp
 
 
-def _token_pattern(nlp: Language, phrase: str) -> List[Dict]:
+def _token_pattern(nlp: Language, phrase: str) -> List[Dict[str, Any]]:
     return [{"LOWER": token.lower_} for token in nlp.make_doc(phrase)]
 
 
-def entity_patterns(nlp: Language, vocabulary: Dict) -> List[Dict]:
+def entity_patterns(nlp: Language, vocabulary: Vocabulary) -> List[Dict[str, Any]]:
     """EntityRuler patterns; the pattern id carries the normalized value (and status)."""
-    patterns: List[Dict] = []
+    patterns: List[Dict[str, Any]] = []
     for entity in ENTITY_TYPES:
-        for value, surfaces in vocabulary[entity].items():
+        for value, surfaces in vocabulary.surface_forms(entity).items():
             for surface in surfaces:
                 patterns.append({"label": entity, "id": value, "pattern": _token_pattern(nlp, str(surface))})
-    for phrase in vocabulary.get("not_entities", []):
+    for phrase in vocabulary.not_entities:
         patterns.append({"label": NOT_AN_ENTITY, "pattern": _token_pattern(nlp, str(phrase))})
-    status_words = vocabulary["biomarker_status"]
-    for gene, surfaces in vocabulary["biomarker"].items():
+    status_words = vocabulary.biomarker_status
+    for gene, surfaces in vocabulary.biomarker.items():
         for surface in surfaces:
             gene_tokens = _token_pattern(nlp, str(surface))
             for status, words in status_words.items():

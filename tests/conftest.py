@@ -14,11 +14,16 @@ from rasa_sdk.executor import CollectingDispatcher
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import yaml  # noqa: E402
+
 from knowledge.loader import load_knowledge_base  # noqa: E402
+
+# The domain as the action server receives it with every request (responses included).
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 DEFAULT_SLOTS = {
     "topic": None, "drug": None, "biomarker": None, "biomarker_status": None, "population": None,
-    "body_site": None, "audience": "clinician", "last_claim_ids": None,
+    "body_site": None, "audience": "clinician", "last_claim_ids": None, "triage_drug": None,
 }
 
 
@@ -51,7 +56,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
-    result = subprocess.run([sys.executable, "-m", "bot.train_if_changed"], cwd=ROOT)
+    result = subprocess.run([sys.executable, "-m", "bot.tools.train_if_changed"], cwd=ROOT)
     assert result.returncode == 0, "training failed"
     return ROOT / "models" / "imt.tar.gz"
 
@@ -59,7 +64,7 @@ def trained_model() -> Path:
 @pytest.fixture(scope="session")
 def stack_factory(trained_model, tmp_path_factory):
     """Starts the real stack (action server + Rasa server) on free ports."""
-    from bot.serve import running_stack
+    from bot.tools.serve import running_stack
 
     def start(tracker_db: Path):
         log_dir = tmp_path_factory.mktemp("logs")

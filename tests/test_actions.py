@@ -4,21 +4,23 @@ import asyncio
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions import messages
 from actions.actions import (
     ActionAnswer,
-    ActionAskRephrase,
     ActionPersonalDecision,
-    ActionRedFlag,
     ActionSetAudience,
     ActionShowSources,
     ActionUnusableInput,
 )
-from tests.conftest import make_tracker
+from knowledge import templates
+from tests.conftest import DOMAIN, make_tracker
 
 
 def run(action, dispatcher, tracker):
-    return asyncio.run(action.run(dispatcher, tracker, {}))
+    return asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+
+
+def response_text(name):
+    return DOMAIN["responses"][name][0]["text"]
 
 
 def slots_of(events):
@@ -56,7 +58,7 @@ def test_answer_in_patient_language(dispatcher):
     run(ActionAnswer(), dispatcher, tracker)
     custom = dispatcher.messages[0]["custom"]
     assert custom["audience"] == "patient"
-    assert custom["disclaimer"] == messages.DISCLAIMERS["patient"]
+    assert custom["disclaimer"] == templates.DISCLAIMERS["patient"]
 
 
 def test_rasa_shell_gets_text_only(dispatcher):
@@ -78,7 +80,7 @@ def test_sources_lists_full_references_of_the_last_answer(dispatcher, kb):
 
 def test_sources_before_any_answer(dispatcher):
     run(ActionShowSources(), dispatcher, make_tracker("sources?", "ask_sources"))
-    assert dispatcher.messages[0]["text"] == messages.NO_SOURCES_YET
+    assert dispatcher.messages[0]["response"] == "utter_no_sources_yet"
 
 
 def test_audience_switch_re_answers_last_question(dispatcher):
@@ -88,7 +90,7 @@ def test_audience_switch_re_answers_last_question(dispatcher):
     assert SlotSet("audience", "patient") in events
     custom = dispatcher.messages[0]["custom"]
     assert custom["audience"] == "patient" and custom["topic"] == "dosing"
-    assert messages.AUDIENCE_SET["patient"] in custom["lead"]
+    assert response_text("utter_audience_set_patient") in custom["lead"]
 
 
 def test_audience_switch_repeats_the_same_claims(dispatcher):
@@ -106,18 +108,7 @@ def test_audience_switch_without_previous_answer(dispatcher):
     events = run(ActionSetAudience(), dispatcher, make_tracker("I'm an oncologist", "set_audience",
                                                                slots={"audience": "patient"}))
     assert SlotSet("audience", "clinician") in events
-    assert dispatcher.messages[0]["text"] == messages.AUDIENCE_SET["clinician"]
-
-
-def test_fallback_offers_main_topics(dispatcher):
-    run(ActionAskRephrase(), dispatcher, make_tracker("blorp", "nlu_fallback"))
-    buttons = dispatcher.messages[0]["buttons"]
-    assert [b["title"] for b in buttons] == [t for t, _ in messages.MAIN_TOPIC_BUTTONS]
-
-
-def test_red_flag_redirects_to_emergency(dispatcher):
-    run(ActionRedFlag(), dispatcher, make_tracker("I'm coughing up blood", "red_flag"))
-    assert "emergency" in dispatcher.messages[0]["text"].lower()
+    assert dispatcher.messages[0]["response"] == "utter_audience_set_clinician"
 
 
 def test_personal_decision_defers_to_care_team_and_gives_facts(dispatcher):
@@ -127,19 +118,23 @@ def test_personal_decision_defers_to_care_team_and_gives_facts(dispatcher):
                                            {"name": "ask_treatment", "confidence": 0.6}])
     run(ActionPersonalDecision(), dispatcher, tracker)
     message = dispatcher.messages[0]
-    assert message["text"].startswith(messages.CARE_TEAM)
+    assert message["text"].startswith(response_text("utter_care_team"))
     assert message["custom"]["citations"]
     assert "you should stop" not in message["text"].lower()
 
 
-@pytest.mark.parametrize("kind,snippet", [
-    ("empty", "empty"), ("no_text", "no words"), ("too_long", "very long"), ("unreadable", "couldn't read"),
-    ("other_language", "English"), (None, "couldn't make sense"),
+@pytest.mark.parametrize("kind,response", [
+    ("empty", "utter_unusable_empty"), ("no_text", "utter_unusable_no_text"), ("too_long", "utter_unusable_too_long"),
+    ("unreadable", "utter_unusable_unreadable"), ("other_language", "utter_unusable_other_language"),
+    (None, "utter_unusable_other"),
 ])
-def test_unusable_input_replies_clearly(dispatcher, kind, snippet):
+def test_unusable_input_replies_clearly(dispatcher, kind, response):
     tracker = make_tracker("", "unusable_input", extra={"imt_gate": {"kind": kind, "original_length": 5000}})
     run(ActionUnusableInput(), dispatcher, tracker)
-    assert snippet in dispatcher.messages[0]["text"]
+    message = dispatcher.messages[0]
+    assert message["response"] == response and response in DOMAIN["responses"]
+    if kind == "too_long":  # the template's variables come with the message
+        assert message["length"] == 5000 and message["limit"] == 1000
 
 
 def test_follow_up_question_stays_on_the_topic_its_words_fit(dispatcher):

@@ -1,6 +1,6 @@
 """Answer-quality suite through the real REST API: facts, citations and disclaimer per topic."""
-from bot.answer_quality import evaluate, load_cases
-from bot.reports import RESULTS, save_report
+from bot.tools.answer_quality import evaluate, load_cases
+from bot.tools.reports import RESULTS, save_report
 
 MIN_FACTS, MIN_CITED, MIN_DISCLAIMER = 0.95, 1.0, 1.0
 

@@ -4,11 +4,16 @@ import re
 
 import pytest
 
-from actions import messages
-from actions.composer import MAX_CLAIMS, compose_answer, select_entries, suggestions_for
-from actions.context import Context, next_context
-from bot.rendering.text import render_text
-from knowledge.schema import BIOMARKERS, BODY_SITES, DRUGS, POPULATIONS, Audience, Topic
+from knowledge import templates as messages
+from knowledge.composer import MAX_CLAIMS, compose_answer, select_entries, suggestions_for
+from knowledge.context import Context, next_context
+from knowledge.render_text import render_text
+from knowledge.schema import Audience, Topic
+from knowledge.vocabulary import load_vocabulary
+
+VOCABULARY = load_vocabulary()
+DRUGS, BIOMARKERS = VOCABULARY.values("drug"), VOCABULARY.values("biomarker")
+POPULATIONS, BODY_SITES = VOCABULARY.values("population"), VOCABULARY.values("body_site")
 
 
 def _template_regex(template: str) -> str:
@@ -135,7 +140,7 @@ def test_suggestions_do_not_repeat_the_question(topic):
 
 
 def test_topic_follows_the_question_words_among_close_candidates(kb):
-    from actions.composer import resolve_topic
+    from knowledge.composer import resolve_topic
 
     question = "what if they have severe kidney disease?"
     assert resolve_topic(kb, Topic.overview, [Topic.dosing], question) == Topic.dosing

@@ -1,5 +1,5 @@
 """Context carry-over rules: new questions switch topic, follow-ups keep it."""
-from actions.context import Context, from_slots, next_context
+from knowledge.context import Context, from_slots, next_context
 from knowledge.schema import Audience, Topic
 
 

@@ -1,7 +1,10 @@
 """The rule-based safety and input gate that runs before the classifiers."""
 import pytest
 
-from nlu.gate_rules import MAX_MESSAGE_CHARS, check_message
+from knowledge.settings import get_settings
+from nlu.gate_rules import check_message
+
+MAX_MESSAGE_CHARS = get_settings().max_message_chars
 
 
 @pytest.mark.parametrize("text", [
@@ -10,7 +13,8 @@ from nlu.gate_rules import MAX_MESSAGE_CHARS, check_message
     "my husband passed out", "can't breathe!!", "I'm short of breath and it's getting worse",
 ])
 def test_first_person_red_flags_are_caught(text):
-    assert check_message(text).kind == "red_flag"
+    verdict = check_message(text)
+    assert verdict.kind == "triage" and verdict.triage.level.value == "emergency"
 
 
 @pytest.mark.parametrize("text", [
@@ -18,7 +22,7 @@ def test_first_person_red_flags_are_caught(text):
     "I read that chest pain can be a symptom, is that right?", "is coughing blood a symptom of IMT?",
 ])
 def test_questions_about_symptoms_are_not_red_flags(text):
-    assert check_message(text).kind != "red_flag"
+    assert check_message(text).kind != "triage"
 
 
 @pytest.mark.parametrize("text", [
@@ -59,4 +63,14 @@ def test_html_is_stripped_to_its_text():
 
 
 def test_red_flag_in_a_long_message_still_wins():
-    assert check_message("I have chest pain. " + "blah " * 400).kind == "red_flag"
+    assert check_message("I have chest pain. " + "blah " * 400).kind == "triage"
+
+
+def test_an_emergency_buried_past_the_length_limit_still_wins():
+    verdict = check_message("blah " * 400 + "and now my son is having a seizure")
+    assert verdict.kind == "triage" and verdict.triage.category == "neurological"
+
+
+def test_an_emergency_that_is_also_a_decision_gets_the_emergency():
+    verdict = check_message("I think I took a double dose of crizotinib by mistake, should I skip tonight's?")
+    assert verdict.kind == "triage" and verdict.triage.category == "overdose_poisoning"

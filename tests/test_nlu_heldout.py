@@ -1,8 +1,8 @@
 """NLU quality on the held-out split; thresholds fail the build when it regresses."""
 from pathlib import Path
 
-from bot.evaluate_nlu import evaluate, load_held_out
-from bot.reports import RESULTS, save_report
+from bot.tools.evaluate_nlu import evaluate, load_held_out
+from bot.tools.reports import RESULTS, save_report
 
 ROOT = Path(__file__).resolve().parents[1]
 MIN_INTENT_ACCURACY = 0.85

@@ -74,7 +74,9 @@ def test_html_question_is_answered_as_text(stack):
 
 
 def test_red_flag_and_personal_decision(stack):
-    assert "emergency" in ask(stack, new_sender(), "I'm coughing up blood")[0]["text"].lower()
+    emergency = ask(stack, new_sender(), "I'm coughing up blood")[0]
+    assert "emergency" in emergency["text"].lower()
+    assert emergency["custom"] == {"type": "imt_triage", "level": "emergency", "category": "bleeding"}
     reply = ask(stack, new_sender(), "should I stop my crizotinib?")[0]
     assert reply["text"].startswith("That is a decision for you and your care team")
     assert reply["custom"]["citations"]

@@ -16,8 +16,9 @@ def _through_gate(text, classifier_intent, ranking):
 def test_rules_override_the_classifier():
     message = _through_gate("I have chest pain", {"name": "ask_side_effects", "confidence": 0.9},
                             [{"name": "ask_side_effects", "confidence": 0.9}])
-    assert message.get("intent") == {"name": "red_flag", "confidence": 1.0}
-    assert message.get("intent_ranking")[0]["name"] == "red_flag"
+    assert message.get("intent") == {"name": "triage_chest_pain", "confidence": 1.0}
+    assert message.get("intent_ranking")[0]["name"] == "triage_chest_pain"
+    assert message.get(GATE_KEY)["level"] == "emergency"
 
 
 def test_input_guard_cleans_text_and_records_the_verdict():
@@ -35,7 +36,7 @@ def test_unconfident_classifier_red_flag_is_demoted():
 
 def test_confident_classifier_red_flag_is_kept():
     ranking = [{"name": "red_flag", "confidence": 0.95}, {"name": "ask_side_effects", "confidence": 0.05}]
-    message = _through_gate("blood comes out when I cough", ranking[0], ranking)
+    message = _through_gate("something is very wrong with my dad", ranking[0], ranking)
     assert message.get("intent")["name"] == "red_flag"
 
 

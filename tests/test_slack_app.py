@@ -14,10 +14,10 @@ from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
-from bot.event_log import EventLog
-from bot.feedback import FeedbackStore
-from bot.rasa_client import RasaClient
-from bot.slack_app import ConfigError, SlackSettings, build_app, conversation_id
+from bot.stores.event_log import EventLog
+from bot.stores.feedback import FeedbackStore
+from bot.slack.rasa_client import RasaClient
+from bot.slack.app import ConfigError, SlackSettings, build_app, conversation_id
 from tests.fake_slack import FakeSlackAPI
 
 SECRET = "test-signing-secret"

@@ -2,8 +2,8 @@
 import pytest
 import requests
 
-from actions.composer import compose_answer, load_suggestions
-from actions.context import Context, next_context
+from knowledge.composer import compose_answer, load_suggestions
+from knowledge.context import Context, next_context
 from knowledge.schema import Topic
 
 ALL_SUGGESTIONS = sorted({(s["text"], s["intent"]) for items in load_suggestions().values() for s in items})

@@ -25,12 +25,12 @@ from sanic.response import HTTPResponse
 
 from bot.channels.common import bad_request, json_object, read_message_request
 from bot.channels.rest import handle_message
-from bot.feedback import VOTES, FeedbackStore
+from bot.stores.feedback import VOTES, FeedbackStore
 from bot.rendering.common import read_bot_message
 from bot.rendering.html import render_html, render_user_html
 from bot.rendering.markdown import render_transcript
 
-STATIC = Path(__file__).resolve().parents[1] / "web"
+STATIC = Path(__file__).resolve().parent / "static"
 # Web conversations only: the widget can never read a Slack or REST conversation.
 WEB_SENDER = re.compile(r"^web-[A-Za-z0-9-]{8,64}$")
 ASSETS = {"widget.js": "application/javascript", "widget.css": "text/css", "index.html": "text/html"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from actions import messages
+from knowledge.render_text import review_line
 from knowledge.schema import AnswerPayload, Audience
 
 AUDIENCE_SWITCH = {
@@ -17,6 +17,23 @@ AUDIENCE_SWITCH = {
     Audience.patient.value: ("Clinical language (clinician)", "I'm a clinician, please use clinical language"),
 }
 FEEDBACK_VOTES = {"up": "👍", "down": "👎"}
+
+
+@dataclass(frozen=True)
+class Triage:
+    level: str  # "crisis" | "emergency" | "urgent"
+    category: str
+
+    @property
+    def heading(self) -> str:
+        return TRIAGE_HEADINGS.get(self.level, TRIAGE_HEADINGS["emergency"])
+
+
+TRIAGE_HEADINGS = {
+    "crisis": "You are not alone: please reach out now",
+    "emergency": "This may be an emergency",
+    "urgent": "Please contact your care team today",
+}
 
 
 @dataclass
@@ -28,6 +45,7 @@ class BotMessage:
     text: str = ""
     buttons: List[Dict[str, str]] = field(default_factory=list)
     references: List[Dict[str, Any]] = field(default_factory=list)  # an `imt_sources` reply
+    triage: Optional[Triage] = None  # an emergency, crisis or urgent reply (shown first, prominently)
 
 
 def read_bot_message(message: Dict[str, Any]) -> BotMessage:
@@ -35,16 +53,12 @@ def read_bot_message(message: Dict[str, Any]) -> BotMessage:
     buttons = [{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in message.get("buttons") or []]
     if custom.get("type") == "imt_answer":
         return BotMessage(answer=AnswerPayload(**custom), lead=custom.get("lead"), text=message.get("text") or "")
+    if custom.get("type") == "imt_triage":
+        return BotMessage(text=message.get("text") or "", buttons=buttons,
+                          triage=Triage(str(custom.get("level") or "emergency"), str(custom.get("category") or "")))
     if custom.get("type") == "imt_sources":
         return BotMessage(text=message.get("text") or "", references=custom.get("references") or [], buttons=buttons)
     return BotMessage(text=message.get("text") or custom.get("text") or "", buttons=buttons)
-
-
-def review_line(answer: AnswerPayload) -> Optional[str]:
-    if not answer.review_status:
-        return None
-    return messages.REVIEW_LINE.format(status=messages.REVIEW_STATUS_LABELS[answer.review_status],
-                                       date=answer.last_reviewed)
 
 
 def audience_switch(answer: AnswerPayload):

@@ -48,7 +48,17 @@ _PLAIN = _ENV.from_string("""
 """)
 
 
+_TRIAGE = _ENV.from_string("""
+<div class="imt-triage imt-triage-{{ t.level }}" role="alert" data-category="{{ t.category }}">
+<p class="imt-triage-heading"><strong>{{ t.heading }}</strong></p>
+<p>{{ text }}</p>
+</div>
+""")
+
+
 def render_html(message: BotMessage) -> str:
+    if message.triage is not None:
+        return _TRIAGE.render(t=message.triage, text=message.text).strip()
     if message.answer is not None:
         answer = message.answer
         return _ANSWER.render(

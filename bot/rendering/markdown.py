@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from bot.rendering.text import render_text
+from knowledge.render_text import render_text
 
 
 def _quote(text: str) -> str:

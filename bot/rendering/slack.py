@@ -9,7 +9,7 @@ import json
 from typing import Any, Dict, List
 
 from bot.rendering.common import FEEDBACK_VOTES, BotMessage, audience_switch, feedback_record, review_line
-from bot.rendering.text import render_text
+from knowledge.render_text import render_text
 
 SECTION_LIMIT = 2900  # Slack allows 3000 characters per text object
 ACTION_SUGGEST = "imt_suggest"
@@ -44,6 +44,11 @@ def _button(text: str, action_id: str, value: str, style: str = "") -> Dict[str,
 
 
 def render_blocks(message: BotMessage) -> List[Dict[str, Any]]:
+    if message.triage is not None:
+        # First and prominent: a header, then the reply; nothing else competes with it.
+        return [{"type": "header", "text": {"type": "plain_text", "text": f"⚠️ {message.triage.heading}"[:150],
+                                            "emoji": True}},
+                _section(f"*{escape(message.text)}*")]
     if message.answer is None:
         blocks = [_section(escape(message.text or "…"))]
         if message.buttons:

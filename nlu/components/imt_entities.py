@@ -17,7 +17,8 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.spacy_pipeline import NOT_AN_ENTITY, STATUS_SEPARATOR, entity_nlp, load_vocabulary
+from knowledge.vocabulary import AgeBands, load_vocabulary
+from nlu.spacy_pipeline import NOT_AN_ENTITY, STATUS_SEPARATOR, entity_nlp
 
 _AGE_PATTERNS = [
     (re.compile(r"\b(\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|y)\s*(?:-|\s)?\s*old\b", re.I), "years"),
@@ -27,10 +28,10 @@ _AGE_PATTERNS = [
 ]
 
 
-def age_population(years: float, bands: Dict[str, int]) -> str:
-    if years < bands["pediatric_below"]:
+def age_population(years: float, bands: AgeBands) -> str:
+    if years < bands.pediatric_below:
         return "pediatric"
-    if years >= bands["elderly_from"]:
+    if years >= bands.elderly_from:
         return "elderly"
     return "adult"
 
@@ -50,7 +51,7 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._config = config
         self._nlp = entity_nlp()
-        self._bands = load_vocabulary()["age_bands"]
+        self._bands = load_vocabulary().age_bands
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

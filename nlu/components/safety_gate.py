@@ -17,12 +17,12 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.gate_rules import check_message
+from nlu.gate_rules import GateVerdict, check_message
+from nlu.triage import categories
 
 GATE_KEY = "imt_gate"
 # Gate verdict -> intent that the dialogue rules route to a fixed action.
 GATE_INTENTS = {
-    "red_flag": "red_flag",
     "personal_decision": "personal_decision",
     "empty": "unusable_input",
     "too_long": "unusable_input",
@@ -30,7 +30,8 @@ GATE_INTENTS = {
     "other_language": "unusable_input",
     "no_text": "unusable_input",
 }
-GATE_ONLY_INTENTS = {"personal_decision", "unusable_input"}
+# Gate intents the classifier never predicts (no training examples): the rules' decision alone.
+GATE_ONLY_INTENTS = {"personal_decision", "unusable_input"} | {category.intent for category in categories()}
 
 
 class _NonTrainable(GraphComponent):
@@ -46,9 +47,16 @@ class InputGuard(_NonTrainable):
         for message in messages:
             verdict = check_message(message.get(TEXT))
             message.set(TEXT, verdict.cleaned_text)
-            message.set(GATE_KEY, {"kind": verdict.kind, "original_length": verdict.original_length},
-                        add_to_output=True)
+            message.set(GATE_KEY, gate_record(verdict), add_to_output=True)
         return messages
+
+
+def gate_record(verdict: GateVerdict) -> Dict[str, Any]:
+    record: Dict[str, Any] = {"kind": verdict.kind, "original_length": verdict.original_length}
+    if verdict.triage is not None:
+        record.update(level=verdict.triage.level.value, category=verdict.triage.category,
+                      intent=verdict.triage.intent)
+    return record
 
 
 # The classifier may keep a red-flag guess the rules missed, but only a confident one;
@@ -60,8 +68,8 @@ CLASSIFIER_RED_FLAG_MIN_CONFIDENCE = 0.8
 class SafetyGate(_NonTrainable):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            kind = (message.get(GATE_KEY) or {}).get("kind")
-            intent_name = GATE_INTENTS.get(kind)
+            gate = message.get(GATE_KEY) or {}
+            intent_name = gate.get("intent") or GATE_INTENTS.get(gate.get("kind"))
             ranking = list(message.get(INTENT_RANKING_KEY) or [])
             if intent_name is not None:
                 gate_intent = {"name": intent_name, "confidence": 1.0}

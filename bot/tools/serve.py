@@ -1,6 +1,6 @@
 """Start the action server and the Rasa server on localhost and wait until both answer.
 
-Used by bot/run.sh (python -m bot.serve) and by the end-to-end tests, so the tests
+Used by bot/run.sh (python -m bot.tools.serve) and by the end-to-end tests, so the tests
 exercise exactly the stack a user starts.
 """
 from __future__ import annotations
@@ -20,10 +20,12 @@ from typing import Iterator, List, Optional
 import requests
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from knowledge.settings import get_settings
+
+ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "imt.tar.gz"
-ENDPOINTS = ROOT / "bot" / "endpoints.yml"
-CREDENTIALS = ROOT / "bot" / "credentials.yml"
+ENDPOINTS = ROOT / "endpoints.yml"
+CREDENTIALS = ROOT / "credentials.yml"
 READY_TIMEOUT_S = 300
 
 
@@ -63,19 +65,19 @@ def _wait_until_ready(url: str, processes: List[subprocess.Popen], check) -> Non
 def running_stack(rasa_port: int = 5005, actions_port: int = 5055, tracker_db: Optional[Path] = None,
                   log_dir: Optional[Path] = None) -> Iterator[Stack]:
     if not MODEL.exists():
-        raise FileNotFoundError(f"{MODEL} missing: run `python -m bot.train_if_changed` first")
-    tracker_db = tracker_db or ROOT / "var" / "trackers.db"
-    tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        raise FileNotFoundError(f"{MODEL} missing: run `python -m bot.tools.train_if_changed` first")
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
-           "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
-           # Feedback from the web widget is kept beside the conversations.
-           "IMT_FEEDBACK_DB": os.environ.get("IMT_FEEDBACK_DB", str(tracker_db.parent / "feedback.db"))}
+           "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
+    if tracker_db is not None:  # a stack of its own (tests): its feedback beside its conversations
+        env["IMT_FEEDBACK_DB"] = str(tracker_db.parent / "feedback.db")
+    tracker_db = tracker_db or get_settings().tracker_db
+    tracker_db.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as workdir:
         endpoints = _endpoints_file(actions_port, tracker_db, Path(workdir))
         logs = [open(log_dir / name, "w") if log_dir else None for name in ("actions.log", "rasa.log")]
         started = time.monotonic()
         actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions.actions", "--port", str(actions_port)],
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
             cwd=ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT if logs[0] else None)
         rasa = subprocess.Popen(
             [sys.executable, "-m", "rasa", "run", "--model", str(MODEL), "--endpoints", str(endpoints),
@@ -104,8 +106,9 @@ def running_stack(rasa_port: int = 5005, actions_port: int = 5055, tracker_db: O
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the IMT assistant on localhost.")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
-    parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055)))
+    settings = get_settings()
+    parser.add_argument("--port", type=int, default=settings.rasa_port)
+    parser.add_argument("--actions-port", type=int, default=settings.actions_port)
     args = parser.parse_args()
     with running_stack(args.port, args.actions_port) as stack:
         print(f"==> ready in {stack.startup_seconds:.1f} s (start to both servers answering)")

@@ -4,7 +4,7 @@ Intent accuracy and macro-F1 come from the server's /model/parse, so the whole
 pipeline (input guard, classifier, fallback, safety gate) is measured as deployed.
 Entity F1 counts exact (entity, normalized value, role) matches per message.
 
-    python -m bot.evaluate_nlu --url http://127.0.0.1:5005 [--out results/nlu_eval.json]
+    python -m bot.tools.evaluate_nlu --url http://127.0.0.1:5005 [--out results/nlu_eval.json]
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import Dict, List, Tuple
 import requests
 from sklearn.metrics import accuracy_score, f1_score
 
-from bot.reports import save_report
+from bot.tools.reports import save_report
 
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "nlu" / "test"

@@ -5,19 +5,18 @@ backoff; POST is retried only on connection failures before the request was sent
 """
 from __future__ import annotations
 
-import os
 from typing import Any, Dict, List, Optional
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-DEFAULT_URL = "http://127.0.0.1:5005"
+from knowledge.settings import get_settings
 
 
 class RasaClient:
     def __init__(self, base_url: Optional[str] = None, timeout: float = 60.0) -> None:
-        self.base_url = (base_url or os.environ.get("RASA_URL") or DEFAULT_URL).rstrip("/")
+        self.base_url = (base_url or get_settings().rasa_url).rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
         retry = Retry(total=3, connect=3, read=0, status=3, backoff_factor=0.5,

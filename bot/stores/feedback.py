@@ -1,6 +1,6 @@
 """Answer feedback (👍/👎) from Slack and the web widget, stored in SQLite.
 
-    python -m bot.feedback export [--db var/feedback.db] [--out feedback.csv]
+    python -m bot.stores.feedback export [--db var/feedback.db] [--out feedback.csv]
 """
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ import sys
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+
+from knowledge.settings import get_settings
 from typing import IO, Iterable, List, Optional
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB = ROOT / "var" / "feedback.db"
 VOTES = ("up", "down")
 COLUMNS = ("id", "created_at", "channel", "conversation_id", "topic", "vote", "claim_ids", "citations")
 
 
 def default_path() -> Path:
-    return Path(os.environ.get("IMT_FEEDBACK_DB", DEFAULT_DB))
+    return get_settings().feedback_db
 
 
 class FeedbackStore:

@@ -1,6 +1,6 @@
 """Answer-quality suite: questions -> required facts, through the real REST API.
 
-    PYTHONPATH=. .venv/bin/python -m bot.answer_quality --url http://127.0.0.1:5005
+    PYTHONPATH=. .venv/bin/python -m bot.tools.answer_quality --url http://127.0.0.1:5005
 
 Per topic it reports the share of answers that contain every required fact, that carry
 citations and that carry the disclaimer.
@@ -18,9 +18,9 @@ from typing import Dict, List
 import requests
 import yaml
 
-from bot.reports import save_report
+from bot.tools.reports import save_report
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CASES_FILE = ROOT / "tests" / "answer_quality" / "cases.yml"
 PATIENT_SWITCH = "I'm a patient, please use plain language"
 

@@ -6,12 +6,12 @@ import re
 from typing import Dict, List, Optional
 
 from knowledge.schema import Audience
-from nlu.spacy_pipeline import load_vocabulary
+from knowledge.vocabulary import load_vocabulary
 
 
 @functools.lru_cache(maxsize=1)
 def _audience_terms() -> Dict[Audience, List[str]]:
-    return {Audience(name): terms for name, terms in load_vocabulary()["audience"].items()}
+    return {Audience(name): terms for name, terms in load_vocabulary().audience.items()}
 
 
 def audience_from_text(text: str) -> Optional[Audience]:

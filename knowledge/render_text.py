@@ -1,10 +1,21 @@
-"""Plain-text rendering of an answer payload: REST `text`, rasa shell, transcripts."""
+"""Plain-text rendering of an answer payload: REST `text`, rasa shell, transcripts.
+
+The core's own renderer (the action server puts this text beside the payload); the
+channel renderers in bot/rendering build on the same review line.
+"""
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
-from bot.rendering.common import review_line
+from knowledge import templates
 from knowledge.schema import AnswerPayload
+
+
+def review_line(answer: AnswerPayload) -> Optional[str]:
+    if not answer.review_status:
+        return None
+    return templates.REVIEW_LINE.format(status=templates.REVIEW_STATUS_LABELS[answer.review_status],
+                                        date=answer.last_reviewed)
 
 
 def render_text(payload: AnswerPayload) -> str:

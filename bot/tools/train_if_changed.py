@@ -13,20 +13,20 @@ import time
 from pathlib import Path
 from typing import Iterable, List
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MODEL_DIR = ROOT / "models"
 MODEL_NAME = "imt"
 MODEL_FILE = MODEL_DIR / f"{MODEL_NAME}.tar.gz"
 FINGERPRINT_FILE = MODEL_DIR / f"{MODEL_NAME}.fingerprint"
-DOMAIN = ROOT / "bot" / "domain.yml"
+DOMAIN = ROOT / "domain.yml"
 CONFIG = ROOT / "config.yml"
-TRAINING_DATA = [ROOT / "nlu" / "data", ROOT / "stories" / "stories.yml", ROOT / "stories" / "rules.yml"]
+TRAINING_DATA = [ROOT / "nlu" / "data", ROOT / "stories"]
 # The tokenizer shapes the trained features (it masks entity mentions found by the entity
 # rules), so its code and the vocabulary count as training inputs; the safety gate runs at
 # prediction time only and needs no retraining.
 CODE = [ROOT / "nlu" / "spacy_pipeline.py", ROOT / "nlu" / "components" / "spacy_tokenizer.py",
         ROOT / "nlu" / "components" / "imt_entities.py", ROOT / "knowledge" / "vocabulary.yml",
-        ROOT / "pyproject.toml"]
+        ROOT / "knowledge" / "vocabulary.py", ROOT / "pyproject.toml"]
 
 
 def _files(paths: Iterable[Path]) -> List[Path]:

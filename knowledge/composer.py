@@ -1,8 +1,8 @@
 """Compose an answer payload from the knowledge base: select entries, then assemble.
 
 Pure functions over the validated knowledge base (no Rasa imports), so they are unit
-tested directly and every answer is built from claim text plus the fixed templates in
-actions/messages.py.
+tested directly and every answer is built from claim text plus the connective templates
+in knowledge/templates.py.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
-from actions import messages
-from actions.context import FACETS, Context
-from nlu.spacy_pipeline import ENTITY_TYPES, load_vocabulary
+from knowledge import templates as messages
+from knowledge.context import FACETS, Context
+from knowledge.loader import load_suggestions
 from knowledge.schema import (
     AnswerClaim,
     AnswerEntities,
@@ -35,7 +35,6 @@ from knowledge.schema import (
 
 MAX_CLAIMS = 7
 KEYWORD_POINTS = 4  # per question word matching an entry keyword; a facet match is 3
-SUGGESTIONS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "suggestions.yml"
 _STATUS_ORDER = [ReviewStatus.draft, ReviewStatus.under_review, ReviewStatus.approved]
 
 
@@ -45,22 +44,13 @@ class Selection:
     unmatched: Tuple[str, ...]  # facets the question named that no entry of the topic covers
 
 
-# A keyword shared by more entries of a topic than this ("dose") tells them apart poorly.
-MAX_KEYWORD_SHARE = 3
-
-
 def _mentions(question: str, keyword: str) -> bool:
     """Whole-word match, allowing a plural ("kid" does not match "kidney")."""
     return re.search(rf"\b{re.escape(keyword)}(?:s|es)?\b", question) is not None
 
 
-def _keyword_hits(entry: Entry, question: str, common: Set[str]) -> int:
+def _keyword_hits(entry: Entry, question: str, common: FrozenSet[str]) -> int:
     return sum(1 for keyword in entry.keywords if keyword not in common and _mentions(question, keyword))
-
-
-def _common_keywords(entries: Sequence[Entry]) -> Set[str]:
-    counts = Counter(keyword for entry in entries for keyword in set(entry.keywords))
-    return {keyword for keyword, count in counts.items() if count > MAX_KEYWORD_SHARE}
 
 
 def _facet_score(entry: Entry, context: Context, asked_for: bool) -> Optional[int]:
@@ -84,27 +74,11 @@ def _facet_score(entry: Entry, context: Context, asked_for: bool) -> Optional[in
     return score
 
 
-@functools.lru_cache(maxsize=1)
-def _entity_terms() -> frozenset:
-    """Drug, gene, site and population words: facets already use them, topics must not."""
-    vocabulary = load_vocabulary()
-    return frozenset(str(term).lower() for kind in ENTITY_TYPES
-                     for terms in vocabulary[kind].values() for term in terms)
-
-
-def _topic_keyword_weights(kb: KnowledgeBase) -> List[Tuple[Entry, Dict[str, float]]]:
-    """Per entry, its non-entity keywords weighted by inverse document frequency over all
-    entries ("kidney disease", in one entry, weighs far more than "dose", in many)."""
-    keywords_of = [(e, [k for k in e.keywords if k.lower() not in _entity_terms()]) for e in kb.entries]
-    counts = Counter(k for _, keywords in keywords_of for k in set(keywords))
-    return [(e, {k: math.log(len(kb.entries) / counts[k]) for k in keywords}) for e, keywords in keywords_of]
-
-
 def topic_evidence(kb: KnowledgeBase, question: str) -> Dict[Topic, float]:
     """For each topic, how specifically the question's words match its best entry."""
     question = question.lower()
     best: Dict[Topic, float] = {topic: 0.0 for topic in Topic}
-    for entry, weights in kb.derived("topic_keyword_weights", _topic_keyword_weights):
+    for entry, weights in kb.keyword_weights:
         score = sum(weight for keyword, weight in weights.items() if _mentions(question, keyword))
         best[entry.topic] = max(best[entry.topic], score)
     return best
@@ -129,8 +103,7 @@ def resolve_topic(kb: KnowledgeBase, predicted: Topic, candidates: Sequence[Topi
 def select_entries(kb: KnowledgeBase, context: Context, question: str = "") -> Selection:
     question = question.lower()
     topic_entries = [entry for entry in kb.entries if entry.topic == context.topic]
-    common = kb.derived("common_keywords", lambda kb: {
-        topic: _common_keywords([e for e in kb.entries if e.topic == topic]) for topic in Topic})[context.topic]
+    common = kb.common_keywords[context.topic]
     scored = []
     for order, entry in enumerate(topic_entries):
         hits = _keyword_hits(entry, question, common)
@@ -219,21 +192,14 @@ def _other_topics_with(kb: KnowledgeBase, context: Context, unmatched: Sequence[
     return topics
 
 
-@functools.lru_cache(maxsize=1)
-def load_suggestions() -> Dict[Topic, List[Dict[str, str]]]:
-    with SUGGESTIONS_FILE.open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
-    return {Topic(topic): items for topic, items in raw.items()}
-
-
 def suggestions_for(topic: Topic, question: str = "") -> List[str]:
     asked = question.strip().lower()
-    return [s["text"] for s in load_suggestions()[topic] if s["text"].lower() != asked]
+    return [s.text for s in load_suggestions()[topic] if s.text.lower() != asked]
 
 
 def _selection_of(kb: KnowledgeBase, claim_ids: Sequence[str]) -> Tuple[Selection, List[Claim]]:
     """The entries and claims of an earlier answer, in that answer's order."""
-    entry_of = kb.derived("entry_of_claim", lambda kb: {c.id: e for e in kb.entries for c in e.claims})
+    entry_of = kb.entry_of_claim
     known = [claim_id for claim_id in claim_ids if claim_id in entry_of]
     entries = {entry_of[claim_id].id: entry_of[claim_id] for claim_id in known}  # first-use order
     return Selection(tuple(entries.values()), ()), [kb.claim_by_id(claim_id) for claim_id in known]

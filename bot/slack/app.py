@@ -5,14 +5,13 @@ Direct messages and @mentions; in channels the answer goes in the thread, and ea
 within Slack's 3 seconds and the Rasa round trip runs after the ack. Retried events
 (X-Slack-Retry-Num, or an event id seen before) are not answered twice.
 
-    SLACK_MODE=socket SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… python -m bot.slack_app
-    SLACK_MODE=http SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… python -m bot.slack_app  # POST /slack/events
+    SLACK_MODE=socket SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… python -m bot.slack.app
+    SLACK_MODE=http SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… python -m bot.slack.app  # POST /slack/events
 """
 from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -22,14 +21,14 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from bot.event_log import EventLog
-from bot.feedback import FeedbackStore
-from bot.rasa_client import RasaClient
+from bot.stores.event_log import EventLog
+from bot.stores.feedback import FeedbackStore
+from bot.slack.rasa_client import RasaClient
 from bot.rendering.common import read_bot_message
 from bot.rendering.slack import ACTION_AUDIENCE, ACTION_FEEDBACK, ACTION_SUGGEST, fallback_text, render_blocks
+from knowledge.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parents[1]
 UNAVAILABLE = "Sorry, the IMT assistant is not reachable right now. Please try again in a few minutes."
 FEEDBACK_THANKS = "Thanks for the feedback: it goes to the team that reviews the knowledge base."
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -48,18 +47,20 @@ class SlackSettings:
     port: int
 
     @classmethod
-    def from_env(cls, env: Dict[str, str] = os.environ) -> "SlackSettings":
-        mode = env.get("SLACK_MODE", "socket").strip().lower()
-        if mode not in ("socket", "http"):
-            raise ConfigError(f"SLACK_MODE must be 'socket' or 'http', not {mode!r}")
-        needed = ["SLACK_BOT_TOKEN"] + (["SLACK_APP_TOKEN"] if mode == "socket" else ["SLACK_SIGNING_SECRET"])
-        missing = [name for name in needed if not env.get(name)]
+    def from_settings(cls, settings: Settings) -> "SlackSettings":
+        mode = settings.slack_mode
+        needed = {"SLACK_BOT_TOKEN": settings.slack_bot_token}
+        if mode == "socket":
+            needed["SLACK_APP_TOKEN"] = settings.slack_app_token
+        else:
+            needed["SLACK_SIGNING_SECRET"] = settings.slack_signing_secret
+        missing = [name for name, value in needed.items() if not value]
         if missing:
             raise ConfigError(
                 f"{mode} mode needs {', '.join(missing)} in the environment "
                 "(see README, 'Connect a Slack workspace')")
-        return cls(mode, env["SLACK_BOT_TOKEN"], env.get("SLACK_APP_TOKEN"), env.get("SLACK_SIGNING_SECRET"),
-                   int(env.get("SLACK_PORT", "3000")))
+        return cls(mode, str(settings.slack_bot_token), settings.slack_app_token, settings.slack_signing_secret,
+                   settings.slack_port)
 
 
 def conversation_id(team: str, channel: str, user: str, thread_ts: Optional[str]) -> str:
@@ -146,12 +147,12 @@ def build_app(*, rasa: RasaClient, feedback: FeedbackStore, events: EventLog, bo
 def main() -> int:
     logging.basicConfig(level=logging.INFO)
     try:
-        settings = SlackSettings.from_env()
-    except ConfigError as error:
+        settings = SlackSettings.from_settings(get_settings())
+    except (ConfigError, ValueError) as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 2
     app = build_app(rasa=RasaClient(), feedback=FeedbackStore(),
-                    events=EventLog(Path(os.environ.get("IMT_SLACK_DB", ROOT / "var" / "slack.db"))),
+                    events=EventLog(get_settings().slack_db),
                     bot_token=settings.bot_token, signing_secret=settings.signing_secret)
     if settings.mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler

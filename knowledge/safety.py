@@ -1,0 +1,150 @@
+"""The safety triage taxonomy (knowledge/safety.yml): categories, levels and the rules
+that recognize them, validated here so a reviewer's edit cannot silently break triage.
+
+The rules are data; nlu/triage.py compiles them into spaCy Matcher patterns. The
+replies are domain responses (`utter_triage_<category>` in domain.yml), so Rasa serves
+them even when the action server is down.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from enum import Enum
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple, Union
+
+import yaml
+from pydantic import BaseModel, Field, root_validator, validator
+
+SAFETY_FILE = Path(__file__).resolve().parent / "safety.yml"
+
+
+class TriageLevel(str, Enum):
+    crisis = "crisis"  # self-harm: a crisis line, in warm words
+    emergency = "emergency"  # call the emergency number now
+    urgent = "urgent"  # contact the care team today, then the general facts
+
+
+# Most urgent first: when several categories match, the first level wins.
+LEVEL_ORDER = [TriageLevel.crisis, TriageLevel.emergency, TriageLevel.urgent]
+
+_ALTERNATIVE = r"(?:@[A-Z_]+|=?[^\s~?@|=]+)"
+_PATTERN_TOKEN = re.compile(rf"^(?:~\d|\??{_ALTERNATIVE}(?:\|{_ALTERNATIVE})*)$")
+
+
+def _check_pattern(pattern: str) -> str:
+    for token in pattern.split():
+        if not _PATTERN_TOKEN.match(token):
+            raise ValueError(f"bad token {token!r} in pattern {pattern!r}")
+    return pattern
+
+
+class AllOf(BaseModel):
+    """Every pattern must match somewhere in the message (e.g. yellow eyes AND confusion)."""
+
+    all: List[str] = Field(..., min_items=2)
+
+    class Config:
+        extra = "forbid"
+
+    _patterns = validator("all", each_item=True, allow_reuse=True)(_check_pattern)
+
+
+Rule = Union[str, AllOf]
+
+
+class Category(BaseModel):
+    id: str
+    level: TriageLevel
+    description: str
+    # Matcher patterns over lemmas: words (a|b alternatives), @CLASS, ?optional, ~N (up to N any words).
+    rules: List[Rule] = Field(..., min_items=1)
+
+    class Config:
+        extra = "forbid"
+
+    @validator("rules", each_item=True)
+    def _rule(cls, rule: Rule) -> Rule:
+        return _check_pattern(rule) if isinstance(rule, str) else rule
+
+    @property
+    def response(self) -> str:
+        return f"utter_triage_{self.id}"
+
+    @property
+    def intent(self) -> str:
+        """The gate intent; urgent ones share a prefix the answer action recognizes."""
+        return f"triage_{self.id}"
+
+
+class Thresholds(BaseModel):
+    fever_celsius: float = Field(..., ge=37.5, le=39)
+    fever_fahrenheit: float = Field(..., ge=99.5, le=102.2)
+    low_grade_celsius: float = Field(..., ge=37, le=38)
+    low_grade_fahrenheit: float = Field(..., ge=98.6, le=100.4)
+    fever_category: str
+    low_grade_category: str
+
+
+class Context(BaseModel):
+    """Words that make a match not an emergency now (a general question, the past, an
+    idiom, something read), and words that put it back in the present."""
+
+    negations: List[str]
+    general_question_starts: List[str]
+    general_question_words: List[str]
+    hypothetical: List[str]
+    past: List[str]
+    present: List[str]
+    reported: List[str]
+    self_harm_topic_words: List[str]
+    idioms: List[str]
+
+
+class SafetyTaxonomy(BaseModel):
+    version: str
+    reviewed: Optional[str] = None
+    # Plain-text rewrites applied before tokenizing (contractions, common misspellings).
+    rewrites: List[Tuple[str, str]]
+    # Lemma overrides for misspellings the lookup lemmatizer does not know.
+    spellings: Dict[str, str]
+    classes: Dict[str, List[str]]
+    thresholds: Thresholds
+    context: Context
+    categories: List[Category]
+
+    class Config:
+        extra = "forbid"
+
+    @validator("rewrites", each_item=True)
+    def _compiles(cls, rewrite: Tuple[str, str]) -> Tuple[str, str]:
+        re.compile(rewrite[0])
+        return rewrite
+
+    @root_validator(skip_on_failure=True)
+    def _references_resolve(cls, values: Dict) -> Dict:
+        classes = values["classes"]
+        ids = [c.id for c in values["categories"]]
+        if len(ids) != len(set(ids)):
+            raise ValueError("duplicate category id")
+        for category in values["categories"]:
+            patterns = [r for rule in category.rules for r in ([rule] if isinstance(rule, str) else rule.all)]
+            for pattern in patterns:
+                for token in pattern.split():
+                    for word in token.lstrip("?").split("|"):
+                        if word.startswith("@") and word[1:] not in classes:
+                            raise ValueError(f"{category.id}: unknown class {word}")
+        thresholds = values["thresholds"]
+        for name in (thresholds.fever_category, thresholds.low_grade_category):
+            if name not in ids:
+                raise ValueError(f"threshold category {name} is not a category")
+        return values
+
+    def category(self, category_id: str) -> Category:
+        return next(c for c in self.categories if c.id == category_id)
+
+
+@functools.lru_cache(maxsize=2)
+def load_safety_taxonomy(path: Path = SAFETY_FILE) -> SafetyTaxonomy:
+    with path.open(encoding="utf-8") as handle:
+        return SafetyTaxonomy(**yaml.safe_load(handle))

@@ -1,0 +1,58 @@
+"""The composer's connective templates: disclaimers, headings, context lines.
+
+Answers are assembled only from knowledge-base claims plus the templates here; the
+grounding test checks every sentence of an answer against both. Every other fixed
+reply (greetings, safety, rephrase, audience switch) is a domain response in domain.yml.
+"""
+from knowledge.schema import Audience, Topic
+
+DISCLAIMERS = {
+    Audience.clinician: (
+        "This information is intended for healthcare professionals and is educational only. "
+        "Clinical decisions should rest on clinical judgment, the current product label and "
+        "independently verified primary literature."
+    ),
+    Audience.patient: (
+        "This is general educational information, not medical advice. Please talk with your "
+        "care team about your own situation. If you have severe or sudden symptoms, call your "
+        "local emergency number."
+    ),
+}
+
+TOPIC_LABELS = {
+    Topic.overview: "general",
+    Topic.diagnosis: "diagnosis",
+    Topic.treatment: "treatment",
+    Topic.dosing: "dosing",
+    Topic.side_effects: "side-effect",
+    Topic.prognosis: "prognosis",
+}
+
+FACET_LABELS = {
+    "pediatric": "children",
+    "adult": "adults",
+    "pregnancy": "pregnancy",
+    "elderly": "older adults",
+    "head_and_neck": "head and neck",
+}
+
+GUIDELINES_HEADING = "From the Guidelines"
+RESEARCH_HEADING = "From the Research"
+
+CONTEXT_TEMPLATE = "Answering for: {context}."
+NO_SPECIFIC_TEMPLATE = (
+    "I have no specific {topic} information about {value} in my curated knowledge base, "
+    "so here is what I do have."
+)
+NOTHING_FOUND_TEMPLATE = (
+    "I have no {topic} information about {value} in my curated knowledge base, and I won't guess."
+)
+NOTHING_AT_ALL = "I have nothing on that in my curated knowledge base, and I won't guess."
+DOSING_POPULATION_UNCLEAR = (
+    "You did not say which patient group you mean, so here are the labelled doses for each group."
+)
+PATIENT_DOSING_NOTE = "Your care team sets the dose; please don't change it on your own."
+ALTERNATIVES_TEMPLATE = "You can ask about it under {topics}."
+
+REVIEW_LINE = "Review status: {status} · last reviewed {date}"
+REVIEW_STATUS_LABELS = {"draft": "draft", "under_review": "under review", "approved": "approved"}

@@ -1,0 +1,325 @@
+"""Safety triage: recognize an emergency, a crisis or an urgent symptom in a message.
+
+Built for recall. The categories and their rules live in knowledge/safety.yml; this module
+compiles them into a spaCy Matcher over lemmas (spaCy's lookup lemmatizer from
+spacy-lookups-data, plus the taxonomy's own spelling fixes) and then drops a match only
+for a reason written in the same data: negated in its clause ("no chest pain"), a
+general or hypothetical question ("can crizotinib cause vision problems?"), set in the
+past with nothing saying it is happening now, reported from something read, or part of
+an idiom ("dying to know"). Temperatures are read as numbers against the thresholds.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from knowledge.safety import LEVEL_ORDER, AllOf, Category, SafetyTaxonomy, TriageLevel, load_safety_taxonomy
+
+MAX_GAP = 9  # ~N wildcards are compiled into N optional any-tokens
+# Clause boundaries: negation, time and question framing apply within a clause. "now" starts
+# one ("collapsed last winter and now has a pacemaker": the past is over).
+CLAUSE_BREAKS = {",", ";", ":", "-", "–", "—", "but", "however", "though", "although", "except", "apart",
+                 "just", "(", ")", "now"}
+# Words that say the writer (or someone they speak for) is living this, not asking in general.
+PERSONAL = {"i", "me", "my", "we", "our", "mine", "he", "she", "him", "her", "his", "hers", "they", "them", "their"}
+PRESENT_BE = {"is", "are", "am", "'s", "'re", "'m"}
+# Past-tense words that let a sentence's "as a baby" / "last year" reach a match in another clause.
+PAST_TENSE = {"was", "were", "had", "did", "got", "went", "came", "took", "swelled", "vomited", "fainted",
+              "collapsed", "passed", "coughed", "bled", "thought", "said"}
+NEGATION_WINDOW = 4  # a negation this many words before a match, in its clause, negates it
+TEMPERATURE_CUES = {"temperature", "fever", "febrile", "thermometer", "reading", "read", "temp", "degree", "degrees"}
+_NUMBER = re.compile(r"^(\d{2,3}(?:\.\d)?)(c|f)?$")
+
+
+@dataclass(frozen=True)
+class TriageVerdict:
+    level: TriageLevel
+    category: str
+
+    @property
+    def intent(self) -> str:
+        return f"triage_{self.category}"
+
+
+@dataclass(frozen=True)
+class _Match:
+    category: str
+    start: int
+    end: int
+    literal: frozenset  # lemmas the rule names itself ("not" in "not breathing" is no negation)
+
+
+def _lemmatizer_nlp(taxonomy: SafetyTaxonomy) -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("sentencizer")
+    nlp.initialize()
+    return nlp
+
+
+class TriageDetector:
+    def __init__(self, taxonomy: SafetyTaxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.nlp = _lemmatizer_nlp(taxonomy)
+        self._rewrites = [(re.compile(pattern), replacement) for pattern, replacement in taxonomy.rewrites]
+        self.matcher = Matcher(self.nlp.vocab)
+        self._literal: Dict[str, frozenset] = {}
+        self._all_of: Dict[str, List[str]] = {}  # rule key -> part keys that must all match
+        for category in taxonomy.categories:
+            for index, rule in enumerate(category.rules):
+                key = f"{category.id}#{index}"
+                if isinstance(rule, AllOf):
+                    parts = [f"{key}.{n}" for n in range(len(rule.all))]
+                    self._all_of[key] = parts
+                    for part, pattern in zip(parts, rule.all):
+                        self._add(part, pattern)
+                else:
+                    self._add(key, rule)
+        context = taxonomy.context
+        self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for label, phrases in (("idiom", context.idioms), ("past", context.past), ("present", context.present),
+                               ("reported", context.reported), ("hypothetical", context.hypothetical),
+                               ("general", context.general_question_words)):
+            self._phrases.add(label, [self.nlp.make_doc(phrase) for phrase in phrases])
+        self._negations = {self.lemma(word) for word in context.negations}
+        self._topic_words = {self.lemma(word) for word in context.self_harm_topic_words}
+        self._question_starts = [tuple(self.nlp.make_doc(start).text.split()) for start in
+                                 context.general_question_starts]
+
+    # --- text to lemmas ---------------------------------------------------------------
+
+    def lemma(self, word: str) -> str:
+        word = self.normalize(word)
+        if word in self.taxonomy.spellings:
+            return self.taxonomy.spellings[word]
+        doc = self.nlp.get_pipe("lemmatizer")(self.nlp.make_doc(word))
+        return doc[0].lemma_.lower() if len(doc) == 1 else word
+
+    def normalize(self, text: str) -> str:
+        text = text.lower()
+        for pattern, replacement in self._rewrites:
+            text = pattern.sub(replacement, text)
+        return " ".join(text.split())
+
+    def parse(self, text: str) -> Doc:
+        doc = self.nlp(self.normalize(text))
+        for token in doc:
+            token.lemma_ = self.taxonomy.spellings.get(token.lower_, token.lemma_.lower())
+        return doc
+
+    # --- pattern compiler ------------------------------------------------------------------
+
+    def _alternatives(self, token: str) -> List[List[Dict]]:
+        """Token specs for one pattern token; a multi-word alternative ("short_of_breath")
+        is a sequence of specs."""
+        optional = token.startswith("?")
+        token = token.lstrip("?")
+        words = [w for alternative in token.split("|") for w in
+                 (self.taxonomy.classes[alternative[1:]] if alternative.startswith("@") else [alternative])]
+        single = sorted({self.lemma(w) for w in words if "_" not in w and "\\" not in w and not w.startswith("=")})
+        exact = sorted({self.normalize(w[1:]) for w in words if w.startswith("=")})
+        options: List[List[Dict]] = []
+        if single:
+            options.append([{"LEMMA": {"IN": single}}])
+        if exact:  # "=swallowed": this form only (a child who swallowed, not one who can swallow)
+            options.append([{"LOWER": {"IN": exact}}])
+        for word in words:
+            if word.startswith("="):
+                continue
+            if "\\" in word:
+                options.append([{"LOWER": {"REGEX": f"^(?:{word})[a-z]?$"}}])
+            elif "_" in word:
+                options.append([{"LEMMA": self.lemma(part)} for part in word.split("_")])
+        if optional:
+            options = [[{**spec, "OP": "?"} for spec in option] if len(option) == 1 else option for option in options]
+            options.append([])
+        return options
+
+    def _add(self, key: str, pattern: str) -> None:
+        sequences: List[List[List[Dict]]] = []
+        literal: Set[str] = set()
+        for token in pattern.split():
+            if token.startswith("~"):
+                sequences.append([[{"OP": "?"}] * int(token[1:])])
+                continue
+            sequences.append(self._alternatives(token))
+            literal.update(self.lemma(w.lstrip("=")) for w in token.lstrip("?").replace("_", "|").split("|")
+                           if not w.startswith("@"))
+        variants = [sum(choice, []) for choice in itertools.product(*sequences)]
+        self.matcher.add(key, [v for v in variants if v])
+        self._literal[key] = frozenset(literal)
+
+    # --- context ------------------------------------------------------------------------
+
+    @staticmethod
+    def _clause(doc: Doc, start: int, end: int) -> Span:
+        sent = doc[start].sent
+        left = start
+        while left > sent.start and doc[left - 1].lower_ not in CLAUSE_BREAKS:
+            left -= 1
+        right = end
+        while right < sent.end and doc[right].lower_ not in CLAUSE_BREAKS:
+            right += 1
+        return doc[left:right]
+
+    def _negated(self, doc: Doc, match: _Match) -> bool:
+        clause = self._clause(doc, match.start, match.end)
+        before = doc[max(clause.start, match.start - NEGATION_WINDOW):match.start]
+        inside = [t for t in doc[match.start:match.end] if t.lemma_ not in match.literal]
+        return any(t.lemma_ in self._negations or t.lower_ in self._negations for t in [*before, *inside])
+
+    def _starts_question(self, span: Span) -> bool:
+        words = [t.lower_ for t in span if not t.is_punct]
+        return any(tuple(words[:len(start)]) == start for start in self._question_starts)
+
+    def _labels_in(self, span: Span, phrase_hits: List[Tuple[str, int, int]]) -> Set[str]:
+        return {label for label, start, end in phrase_hits if start >= span.start and end <= span.end}
+
+    def _hits(self, doc: Doc) -> List[Tuple[str, int, int]]:
+        return [(self.nlp.vocab.strings[key], start, end) for key, start, end in self._phrases(doc)]
+
+    @staticmethod
+    def _progressive(clause: Span) -> bool:
+        """"my son is coughing", "she's having a fit": someone living it now."""
+        return any(t.lower_.endswith("ing") and t.i > clause.start + 1 and t.nbor(-1).lower_ in PRESENT_BE
+                   for t in clause)  # "is coughing up blood a symptom?" starts with its verb: a question
+
+    def _general_question(self, clause: Span, sent: Span, labels: Set[str]) -> bool:
+        if "hypothetical" in labels:
+            return True
+        personal = any(t.lower_ in PERSONAL for t in clause)
+        sentence_personal = any(t.lower_ in PERSONAL for t in sent)
+        if "general" in labels and not sentence_personal and sent.text.rstrip().endswith("?"):
+            return True  # "febrile neutropenia threshold for patients on ...": a clinical question
+        if self._progressive(clause) or not (self._starts_question(clause) or self._starts_question(sent)):
+            return False
+        words = [t.lower_ for t in clause if not t.is_punct]
+        if words and words[0] in {"will", "would", "could", "might"}:
+            return True  # about the future: "will the steroids give him a puffy face?"
+        return "general" in labels or not personal
+
+    def _names_topic_only(self, doc: Doc, match: _Match) -> bool:
+        return any(t.lemma_ in self._topic_words for t in doc[match.start:match.end])
+
+    @staticmethod
+    def _years(span: Span) -> bool:
+        return any(re.fullmatch(r"(?:19|20)\d\d", t.text) for t in span)
+
+    def _dismissed(self, doc: Doc, match: _Match, hits: List[Tuple[str, int, int]]) -> Optional[str]:
+        """Why a match does not count (None: it counts)."""
+        if any(label == "idiom" and start < match.end and end > match.start for label, start, end in hits):
+            return "idiom"
+        if self._negated(doc, match):
+            return "negated"
+        sent = doc[match.start].sent
+        clause = self._clause(doc, match.start, match.end)
+        labels = self._labels_in(sent, hits)
+        clause_hits = [h for h in hits if h[1] >= clause.start and h[2] <= clause.end]
+        if self._general_question(clause, sent, self._labels_in(clause, hits) | (labels & {"general"})) \
+                and (match.category != "self_harm" or self._names_topic_only(doc, match)):
+            return "general question"
+        # "since starting crizotinib three weeks ago": ongoing since then, not over.
+        past_spans = [(start, end) for label, start, end in clause_hits if label == "past"
+                      and not any(t.lower_ in {"since", "not"} for t in doc[max(clause.start, start - 4):start])]
+        present = any(label == "present" and not any(ps <= start and end <= pe for ps, pe in past_spans)
+                      for label, start, end in clause_hits)
+        if (past_spans or self._years(clause)) and not present and not self._progressive(clause):
+            return "past"
+        if "past" in labels and not present and not self._progressive(clause) \
+                and any(t.lower_ in PAST_TENSE for t in clause):
+            return "past"  # "an allergic reaction as a baby, lips swelled": the whole sentence is past
+        if "reported" in labels and not self._personal_now(sent):
+            return "reported"
+        return None
+
+    @staticmethod
+    def _personal_now(sent: Span) -> bool:
+        return any(t.lower_ in {"i", "my", "me"} for t in sent) and any(t.lower_ in {"now", "tonight", "today"} for t in sent)
+
+    # --- temperatures -------------------------------------------------------------------------
+
+    def _temperature_matches(self, doc: Doc) -> Iterable[_Match]:
+        thresholds = self.taxonomy.thresholds
+        for sent in doc.sents:
+            has_cue = any(t.lemma_ in TEMPERATURE_CUES or t.lower_ in TEMPERATURE_CUES for t in sent)
+            values = [t for t in sent if _NUMBER.match(t.lower_)]
+            if len(values) > 1 and sent.text.rstrip().endswith("?") and not any(t.lower_ in PERSONAL for t in sent):
+                continue  # "38.0 or 38.3?": a question about thresholds, not a reading
+            for token in values:
+                found = _NUMBER.match(token.lower_)
+                # "37.6 this evening": a decimal in the body-temperature range needs no cue word.
+                bare_reading = "." in token.text and 35 <= float(found.group(1)) <= 43
+                if not (has_cue or found.group(2) or bare_reading):
+                    continue
+                value = float(found.group(1))
+                unit = found.group(2) or ("f" if value > 50 else "c")
+                fever, low = ((thresholds.fever_celsius, thresholds.low_grade_celsius) if unit == "c"
+                              else (thresholds.fever_fahrenheit, thresholds.low_grade_fahrenheit))
+                ceiling = 43 if unit == "c" else 110
+                if fever <= value <= ceiling:
+                    yield _Match(thresholds.fever_category, token.i, token.i + 1, frozenset())
+                elif low <= value < fever:
+                    yield _Match(thresholds.low_grade_category, token.i, token.i + 1, frozenset())
+
+    # --- verdict ---------------------------------------------------------------------------------
+
+    def matches(self, doc: Doc) -> List[_Match]:
+        found: List[_Match] = []
+        parts_seen: Dict[str, List[_Match]] = {}
+        for key_id, start, end in self.matcher(doc):
+            key = self.nlp.vocab.strings[key_id]
+            category = key.split("#")[0]
+            match = _Match(category, start, end, self._literal[key])
+            if "." in key.split("#")[1]:
+                parts_seen.setdefault(key, []).append(match)
+            else:
+                found.append(match)
+        found.extend(self._temperature_matches(doc))
+        return found, parts_seen  # type: ignore[return-value]
+
+    def classify(self, text: str) -> Optional[TriageVerdict]:
+        doc = self.parse(text)
+        found, parts_seen = self.matches(doc)
+        hits = self._hits(doc)
+        kept = [m for m in found if not self._dismissed(doc, m, hits)]
+        for rule, parts in self._all_of.items():
+            live = [[m for m in parts_seen.get(part, []) if not self._dismissed(doc, m, hits)] for part in parts]
+            if all(live):
+                kept.append(live[0][0])
+        if not kept:
+            return None
+        order = {c.id: n for n, c in enumerate(self.taxonomy.categories)}
+        level_of = {c.id: c.level for c in self.taxonomy.categories}
+        best = min(kept, key=lambda m: (LEVEL_ORDER.index(level_of[m.category]), order[m.category]))
+        return TriageVerdict(level_of[best.category], best.category)
+
+    def explain(self, text: str) -> List[Tuple[str, str, Optional[str]]]:
+        """(category, matched words, dismissed?) for every match: for tuning on the dev set."""
+        doc = self.parse(text)
+        found, parts_seen = self.matches(doc)
+        hits = self._hits(doc)
+        rows = [(m.category, doc[m.start:m.end].text, self._dismissed(doc, m, hits)) for m in found]
+        rows += [(m.category + "(part)", doc[m.start:m.end].text, self._dismissed(doc, m, hits))
+                 for ms in parts_seen.values() for m in ms]
+        return rows
+
+
+@functools.lru_cache(maxsize=1)
+def get_detector() -> TriageDetector:
+    return TriageDetector(load_safety_taxonomy())
+
+
+def triage(text: str) -> Optional[TriageVerdict]:
+    return get_detector().classify(text)
+
+
+def categories() -> Sequence[Category]:
+    return load_safety_taxonomy().categories
