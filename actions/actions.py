@@ -5,11 +5,12 @@ sends one message. Fixed wording comes from the domain's responses, passed in as
 `domain`; the action server imports nothing but the core and rasa_sdk (no spaCy,
 no TensorFlow), which tests/test_layout.py checks.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -23,7 +24,7 @@ from knowledge.render_text import render_text
 from knowledge.schema import AnswerPayload, Topic
 from knowledge.settings import get_settings
 
-DomainDict = Dict[Text, Any]
+DomainDict = Dict[str, Any]
 
 # `rasa shell` prints a custom payload as raw JSON after the text; terminals get text only.
 TEXT_ONLY_CHANNELS = {"cmdline"}
@@ -46,8 +47,9 @@ def response_text(domain: DomainDict, name: str) -> str:
     return str(domain["responses"][name][0]["text"])
 
 
-def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, payload: AnswerPayload,
-                lead: Optional[str] = None) -> None:
+def send_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, payload: AnswerPayload, lead: Optional[str] = None
+) -> None:
     """One bot message carrying both the plain text and the structured payload."""
     text = render_text(payload)
     if lead:
@@ -75,8 +77,11 @@ def question_intent(tracker: Tracker) -> str:
         return TOPIC_INTENTS[Topic.side_effects]
     if intent not in INTENT_TOPICS:
         return intent
-    runners_up = [r["name"] for r in (latest.get("intent_ranking") or [])[1:3]
-                  if r.get("name") in INTENT_TOPICS and (r.get("confidence") or 0) >= MIN_RUNNER_UP_CONFIDENCE]
+    runners_up = [
+        r["name"]
+        for r in (latest.get("intent_ranking") or [])[1:3]
+        if r.get("name") in INTENT_TOPICS and (r.get("confidence") or 0) >= MIN_RUNNER_UP_CONFIDENCE
+    ]
     candidates = [INTENT_TOPICS[name] for name in runners_up]
     current = tracker.get_slot("topic")
     if current:
@@ -86,7 +91,7 @@ def question_intent(tracker: Tracker) -> str:
 
 
 class ActionAnswer(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -99,7 +104,7 @@ class ActionAnswer(Action):
 
 
 class ActionShowSources(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_show_sources"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -117,18 +122,23 @@ class ActionShowSources(Action):
         references = [kb.references[r] for r in ref_ids]
         intro = response_text(domain, "utter_sources_intro")
         lines = [intro] + [f"[{n}] {ref.full}" for n, ref in enumerate(references, 1)]
-        dispatcher.utter_message(text="\n".join(lines), json_message={
-            "type": "imt_sources",
-            "references": [dict(n=n, ref_id=ref.id, full=ref.full, link=ref.link, pmid=ref.pmid,
-                                doi=ref.doi, url=ref.url) for n, ref in enumerate(references, 1)],
-        })
+        dispatcher.utter_message(
+            text="\n".join(lines),
+            json_message={
+                "type": "imt_sources",
+                "references": [
+                    dict(n=n, ref_id=ref.id, full=ref.full, link=ref.link, pmid=ref.pmid, doi=ref.doi, url=ref.url)
+                    for n, ref in enumerate(references, 1)
+                ],
+            },
+        )
         return []
 
 
 class ActionSetAudience(Action):
     """Switch language; when there was an answer, give it again in the new language."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_set_audience"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -140,17 +150,16 @@ class ActionSetAudience(Action):
             dispatcher.utter_message(response=confirmation)
             return events
         context = replace(current, audience=audience)
-        payload = compose_answer(get_knowledge_base(), context,
-                                 same_claims=tracker.get_slot("last_claim_ids") or None)
+        payload = compose_answer(get_knowledge_base(), context, same_claims=tracker.get_slot("last_claim_ids") or None)
         lead = f"{response_text(domain, confirmation)} {response_text(domain, 'utter_last_answer_again')}"
         send_answer(dispatcher, tracker, payload, lead=lead)
-        return events + [SlotSet("last_claim_ids", payload.claim_ids)]
+        return [*events, SlotSet("last_claim_ids", payload.claim_ids)]
 
 
 class ActionPersonalDecision(Action):
-    """"Should I stop my crizotinib?": care team first, then the general facts."""
+    """ "Should I stop my crizotinib?": care team first, then the general facts."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_personal_decision"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -169,14 +178,14 @@ UNUSABLE_KINDS = {"empty", "no_text", "too_long", "unreadable", "other_language"
 
 
 class ActionUnusableInput(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_unusable_input"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         gate = _latest(tracker).get("imt_gate") or {}
         kind = gate.get("kind")
         response = f"utter_unusable_{kind}" if kind in UNUSABLE_KINDS else "utter_unusable_other"
-        dispatcher.utter_message(response=response, length=gate.get("original_length", 0),
-                                 limit=get_settings().max_message_chars)
+        dispatcher.utter_message(
+            response=response, length=gate.get("original_length", 0), limit=get_settings().max_message_chars
+        )
         return []
-

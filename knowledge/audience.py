@@ -1,4 +1,5 @@
 """Tell clinician from patient language requests ("I'm a parent", "I'm an oncologist")."""
+
 from __future__ import annotations
 
 import functools

@@ -4,17 +4,12 @@ Pure functions over the validated knowledge base (no Rasa imports), so they are 
 tested directly and every answer is built from claim text plus the connective templates
 in knowledge/templates.py.
 """
+
 from __future__ import annotations
 
-import functools
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Set, Tuple
-
-import yaml
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from knowledge import templates as messages
 from knowledge.context import FACETS, Context
@@ -101,6 +96,8 @@ def resolve_topic(kb: KnowledgeBase, predicted: Topic, candidates: Sequence[Topi
 
 
 def select_entries(kb: KnowledgeBase, context: Context, question: str = "") -> Selection:
+    if context.topic is None:
+        raise ValueError("select_entries needs a topic")
     question = question.lower()
     topic_entries = [entry for entry in kb.entries if entry.topic == context.topic]
     common = kb.common_keywords[context.topic]
@@ -115,12 +112,16 @@ def select_entries(kb: KnowledgeBase, context: Context, question: str = "") -> S
         # A word of the question outweighs a context facet: it says what is being asked.
         scored.append((score + KEYWORD_POINTS * hits, order, entry))
     covered_named = {
-        name for name in context.named_now
+        name
+        for name in context.named_now
         if context.facet(name) and any(context.facet(name) in getattr(e.facets, name) for _, _, e in scored)
     }
     unmatched = tuple(
-        name for name in FACETS
-        if name in context.named_now and context.facet(name) and name not in covered_named
+        name
+        for name in FACETS
+        if name in context.named_now
+        and context.facet(name)
+        and name not in covered_named
         and name != "biomarker_status"
     )
     if any(score > 0 for score, _, _ in scored):
@@ -163,6 +164,7 @@ def describe_context(context: Context) -> str:
 
 
 def _intro(context: Context, selection: Selection) -> List[str]:
+    assert context.topic is not None  # compose_answer checks it first
     lines = []
     described = describe_context(context)
     if described:
@@ -170,7 +172,7 @@ def _intro(context: Context, selection: Selection) -> List[str]:
     topic_label = messages.TOPIC_LABELS[context.topic]
     for name in selection.unmatched:
         template = messages.NO_SPECIFIC_TEMPLATE if selection.entries else messages.NOTHING_FOUND_TEMPLATE
-        lines.append(template.format(topic=topic_label, value=_label(context.facet(name))))
+        lines.append(template.format(topic=topic_label, value=_label(context.facet(name) or "")))
     if not selection.entries and not selection.unmatched:
         lines.append(messages.NOTHING_AT_ALL)
     if context.topic == Topic.dosing and selection.entries:
@@ -202,11 +204,12 @@ def _selection_of(kb: KnowledgeBase, claim_ids: Sequence[str]) -> Tuple[Selectio
     entry_of = kb.entry_of_claim
     known = [claim_id for claim_id in claim_ids if claim_id in entry_of]
     entries = {entry_of[claim_id].id: entry_of[claim_id] for claim_id in known}  # first-use order
-    return Selection(tuple(entries.values()), ()), [kb.claim_by_id(claim_id) for claim_id in known]
+    return Selection(tuple(entries.values()), ()), [kb.claims_by_id[claim_id] for claim_id in known]
 
 
-def compose_answer(kb: KnowledgeBase, context: Context, question: str = "",
-                   same_claims: Optional[Sequence[str]] = None) -> AnswerPayload:
+def compose_answer(
+    kb: KnowledgeBase, context: Context, question: str = "", same_claims: Optional[Sequence[str]] = None
+) -> AnswerPayload:
     """Build the one answer payload every channel renders.
 
     `same_claims` re-composes an earlier answer (e.g. in the other audience's wording)
@@ -223,8 +226,9 @@ def compose_answer(kb: KnowledgeBase, context: Context, question: str = "",
     if selection.unmatched:
         others = _other_topics_with(kb, context, selection.unmatched)
         if others:
-            intro.append(messages.ALTERNATIVES_TEMPLATE.format(
-                topics=", ".join(messages.TOPIC_LABELS[t] for t in others)))
+            intro.append(
+                messages.ALTERNATIVES_TEMPLATE.format(topics=", ".join(messages.TOPIC_LABELS[t] for t in others))
+            )
 
     guideline_claims = [c for c in claims if c.is_guideline]
     research_claims = [c for c in claims if not c.is_guideline]
@@ -236,23 +240,43 @@ def compose_answer(kb: KnowledgeBase, context: Context, question: str = "",
         if ref_id not in numbers:
             numbers[ref_id] = len(numbers) + 1
             ref = kb.references[ref_id]
-            citations.append(Citation(n=numbers[ref_id], ref_id=ref.id, label=ref.label, full=ref.full,
-                                      pmid=ref.pmid, doi=ref.doi, url=ref.url, link=ref.link))
+            citations.append(
+                Citation(
+                    n=numbers[ref_id],
+                    ref_id=ref.id,
+                    label=ref.label,
+                    full=ref.full,
+                    pmid=ref.pmid,
+                    doi=ref.doi,
+                    url=ref.url,
+                    link=ref.link,
+                )
+            )
         return numbers[ref_id]
 
     sections = []
-    for heading, group in ((messages.GUIDELINES_HEADING, guideline_claims),
-                           (messages.RESEARCH_HEADING, research_claims)):
+    for heading, group in (
+        (messages.GUIDELINES_HEADING, guideline_claims),
+        (messages.RESEARCH_HEADING, research_claims),
+    ):
         if group:
-            sections.append(AnswerSection(heading=heading, claims=[
-                AnswerClaim(id=c.id, text=c.text_for(context.audience),
-                            citations=[cite(r) for r in c.cites], certainty=c.certainty)
-                for c in group
-            ]))
+            sections.append(
+                AnswerSection(
+                    heading=heading,
+                    claims=[
+                        AnswerClaim(
+                            id=c.id,
+                            text=c.text_for(context.audience),
+                            citations=[cite(r) for r in c.cites],
+                            certainty=c.certainty,
+                        )
+                        for c in group
+                    ],
+                )
+            )
 
     body = " ".join(
-        [*intro]
-        + [f"{c.text} {''.join(f'[{n}]' for n in c.citations)}" for s in sections for c in s.claims]
+        [*intro] + [f"{c.text} {''.join(f'[{n}]' for n in c.citations)}" for s in sections for c in s.claims]
     )
     statuses = [e.review.status for e in selection.entries]
     dates = [e.review.last_reviewed for e in selection.entries]

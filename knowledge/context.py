@@ -3,10 +3,11 @@
 Keeping all conversation state in slots (persisted by the tracker store) is what keeps
 the action server stateless and lets context survive a restart.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional
 
 from knowledge.schema import Audience, Topic
 
@@ -35,10 +36,11 @@ class Context:
     population: Optional[str] = None
     body_site: Optional[str] = None
     # Facets the latest message itself named (as opposed to carried-over context).
-    named_now: frozenset = field(default_factory=frozenset)
+    named_now: FrozenSet[str] = field(default_factory=frozenset)
 
     def facet(self, name: str) -> Optional[str]:
-        return getattr(self, name)
+        value: Optional[str] = getattr(self, name)
+        return value
 
     def facets(self) -> Dict[str, Optional[str]]:
         return {name: self.facet(name) for name in FACETS}
@@ -56,8 +58,16 @@ def from_slots(slots: Dict[str, Any]) -> Context:
     return Context(
         topic=Topic(topic) if topic else None,
         audience=Audience(audience),
-        **{name: slots.get(name) for name in FACETS},
+        **_facet_kwargs({name: slots.get(name) for name in FACETS}),
     )
+
+
+def _facet_kwargs(facets: Dict[str, Optional[str]]) -> Dict[str, Any]:
+    """Facet values as keyword arguments for Context (names checked against FACETS)."""
+    unknown = set(facets) - set(FACETS)
+    if unknown:
+        raise ValueError(f"not facets: {sorted(unknown)}")
+    return dict(facets)
 
 
 def facets_from_entities(entities: Iterable[Dict[str, Any]]) -> Dict[str, Optional[str]]:
@@ -91,7 +101,7 @@ def next_context(previous: Context, intent: str, entities: List[Dict[str, Any]])
     named = facets_from_entities(entities)
     if intent in INTENT_TOPICS:
         kept = {name: previous.facet(name) for name in PERSISTENT_FACETS}
-        base = replace(previous, topic=INTENT_TOPICS[intent], drug=None, **kept)
+        base = replace(previous, topic=INTENT_TOPICS[intent], **_facet_kwargs({**kept, "drug": None}))
     else:
         base = replace(previous, topic=previous.topic or inferred_topic(named))
-    return replace(base, named_now=frozenset(named), **named)
+    return replace(base, named_now=frozenset(named), **_facet_kwargs(named))

@@ -1,22 +1,23 @@
 """Coverage report: claims per topic, facet, evidence kind and status; uncited references.
 
-    python -m knowledge.coverage [--json]
+python -m knowledge.coverage [--json]
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 from collections import Counter
-from typing import Dict
+from typing import Any, Dict, Set
 
 from knowledge.loader import load_knowledge_base
 from knowledge.schema import KnowledgeBase
 
 
-def coverage(kb: KnowledgeBase) -> Dict:
-    per = {name: Counter() for name in ("topic", "facet", "evidence", "certainty", "status")}
-    cited = set()
+def coverage(kb: KnowledgeBase) -> Dict[str, Any]:
+    per: Dict[str, Counter[str]] = {name: Counter() for name in ("topic", "facet", "evidence", "certainty", "status")}
+    cited: Set[str] = set()
     for entry in kb.entries:
         for claim in entry.claims:
             per["topic"][entry.topic.value] += 1

@@ -4,6 +4,7 @@ the triage taxonomy (the vocabulary has its own module, knowledge/vocabulary.py)
 Everything is parsed and validated on first use, once per process, so requests never
 touch the disk.
 """
+
 from __future__ import annotations
 
 import functools

@@ -3,6 +3,7 @@
 The core's own renderer (the action server puts this text beside the payload); the
 channel renderers in bot/rendering build on the same review line.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -14,8 +15,9 @@ from knowledge.schema import AnswerPayload
 def review_line(answer: AnswerPayload) -> Optional[str]:
     if not answer.review_status:
         return None
-    return templates.REVIEW_LINE.format(status=templates.REVIEW_STATUS_LABELS[answer.review_status],
-                                        date=answer.last_reviewed)
+    return templates.REVIEW_LINE.format(
+        status=templates.REVIEW_STATUS_LABELS[answer.review_status], date=answer.last_reviewed
+    )
 
 
 def render_text(payload: AnswerPayload) -> str:

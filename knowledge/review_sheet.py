@@ -6,12 +6,13 @@
 One row per claim: topic, entry, facets, both wordings, evidence kind, certainty,
 citations (resolved to full references) and the entry's review status.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 from jinja2 import Environment, select_autoescape
 
@@ -41,18 +42,27 @@ th{background:#f3f3f3;position:sticky;top:0}.uncertain{background:#fff4e5}.limit
 """
 
 
-def rows(kb: KnowledgeBase) -> List[Dict]:
+def rows(kb: KnowledgeBase) -> List[Dict[str, Any]]:
     table = []
     for entry in kb.entries:
         facets = ", ".join(f"{k}: {'/'.join(v)}" for k, v in entry.facets.dict().items() if v) or "general"
         for claim in entry.claims:
-            table.append({
-                "topic": entry.topic.value, "entry_title": entry.title, "claim_id": claim.id, "facets": facets,
-                "clinician": claim.clinician, "patient": claim.patient, "evidence": claim.evidence.value,
-                "certainty": claim.certainty.value, "refs": [kb.references[r] for r in claim.cites],
-                "status": entry.review.status.value, "reviewer": entry.review.reviewer,
-                "last_reviewed": entry.review.last_reviewed.isoformat(),
-            })
+            table.append(
+                {
+                    "topic": entry.topic.value,
+                    "entry_title": entry.title,
+                    "claim_id": claim.id,
+                    "facets": facets,
+                    "clinician": claim.clinician,
+                    "patient": claim.patient,
+                    "evidence": claim.evidence.value,
+                    "certainty": claim.certainty.value,
+                    "refs": [kb.references[r] for r in claim.cites],
+                    "status": entry.review.status.value,
+                    "reviewer": entry.review.reviewer,
+                    "last_reviewed": entry.review.last_reviewed.isoformat(),
+                }
+            )
     return table
 
 
@@ -61,14 +71,26 @@ def _md_cell(text: str) -> str:
 
 
 def render_markdown(kb: KnowledgeBase) -> str:
-    lines = ["# IMT knowledge base: review sheet", "",
-             "| # | Topic / entry | Facets | Clinician wording | Patient wording | Evidence | Certainty | Citations | Review |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# IMT knowledge base: review sheet",
+        "",
+        "| # | Topic / entry | Facets | Clinician wording | Patient wording | Evidence | Certainty | Citations | Review |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for n, row in enumerate(rows(kb), 1):
         refs = "<br>".join(f"{r.id}: {r.full}" for r in row["refs"])
         review = f"{row['status']}, {row['reviewer'] or 'no reviewer yet'}, {row['last_reviewed']}"
-        cells = [n, f"**{row['topic']}** {row['entry_title']} `{row['claim_id']}`", row["facets"], row["clinician"],
-                 row["patient"], row["evidence"], row["certainty"], refs, review]
+        cells = [
+            n,
+            f"**{row['topic']}** {row['entry_title']} `{row['claim_id']}`",
+            row["facets"],
+            row["clinician"],
+            row["patient"],
+            row["evidence"],
+            row["certainty"],
+            refs,
+            review,
+        ]
         lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -78,8 +100,13 @@ def render_html(kb: KnowledgeBase) -> str:
 
     table = rows(kb)
     template = Environment(autoescape=select_autoescape(default=True)).from_string(HTML_TEMPLATE)
-    return template.render(rows=table, entries=len(kb.entries), references=len(kb.references),
-                           statuses=dict(Counter(r["status"] for r in table)))
+    html: str = template.render(
+        rows=table,
+        entries=len(kb.entries),
+        references=len(kb.references),
+        statuses=dict(Counter(r["status"] for r in table)),
+    )
+    return html
 
 
 def main() -> int:

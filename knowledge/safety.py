@@ -5,13 +5,14 @@ The rules are data; nlu/triage.py compiles them into spaCy Matcher patterns. The
 replies are domain responses (`utter_triage_<category>` in domain.yml), so Rasa serves
 them even when the action server is down.
 """
+
 from __future__ import annotations
 
 import functools
 import re
 from enum import Enum
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import yaml
 from pydantic import BaseModel, Field, root_validator, validator
@@ -98,6 +99,8 @@ class Context(BaseModel):
     present: List[str]
     reported: List[str]
     self_harm_topic_words: List[str]
+    happening_now: List[str]
+    not_past: List[str]
     idioms: List[str]
 
 
@@ -122,7 +125,7 @@ class SafetyTaxonomy(BaseModel):
         return rewrite
 
     @root_validator(skip_on_failure=True)
-    def _references_resolve(cls, values: Dict) -> Dict:
+    def _references_resolve(cls, values: Dict[str, Any]) -> Dict[str, Any]:
         classes = values["classes"]
         ids = [c.id for c in values["categories"]]
         if len(ids) != len(set(ids)):

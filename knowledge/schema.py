@@ -4,15 +4,16 @@ The YAML files in knowledge/data are parsed into these models at load time; the
 answer composer builds an AnswerPayload from the same Claim/Reference objects, and
 every channel renders that payload instead of re-deriving anything.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
+from collections import Counter
 from enum import Enum
 from functools import cached_property
-from collections import Counter
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from pydantic import BaseModel, Field, root_validator, validator
 from pydantic.fields import ModelField
@@ -112,14 +113,14 @@ class Reference(BaseModel):
         return v
 
     @validator("pmid", "doi", "url")
-    def _identifier_format(cls, v: Optional[str], field) -> Optional[str]:
+    def _identifier_format(cls, v: Optional[str], field: ModelField) -> Optional[str]:
         pattern, expected = _IDENTIFIER_FORMATS[field.name]
         if v is not None and not re.fullmatch(pattern, v):
             raise ValueError(f"{field.name} must be {expected}, got {v!r}")
         return v
 
     @root_validator(skip_on_failure=True)
-    def _has_identifier(cls, values: Dict) -> Dict:
+    def _has_identifier(cls, values: Dict[str, Any]) -> Dict[str, Any]:
         if not (values.get("pmid") or values.get("doi") or values.get("url")):
             raise ValueError(f"reference {values.get('id')} needs at least one of pmid, doi, url")
         return values
@@ -207,7 +208,7 @@ class Review(BaseModel):
         extra = "forbid"
 
     @root_validator(skip_on_failure=True)
-    def _approved_needs_reviewer(cls, values: Dict) -> Dict:
+    def _approved_needs_reviewer(cls, values: Dict[str, Any]) -> Dict[str, Any]:
         if values["status"] == ReviewStatus.approved and not values.get("reviewer"):
             raise ValueError("an approved entry must name its reviewer")
         return values
@@ -249,7 +250,7 @@ class KnowledgeBase(BaseModel):
         keep_untouched = (cached_property,)
 
     @root_validator(skip_on_failure=True)
-    def _integrity(cls, values: Dict) -> Dict:
+    def _integrity(cls, values: Dict[str, Any]) -> Dict[str, Any]:
         refs: Dict[str, Reference] = values["references"]
         for key, ref in refs.items():
             if key != ref.id:

@@ -4,6 +4,7 @@ Every process (Rasa server, action server, Slack app, tools) takes its settings 
 `get_settings()`; nothing else calls `os.environ`. It lives in the core because the
 action server, which may import only the core and rasa_sdk, needs it too.
 """
+
 from __future__ import annotations
 
 import functools

@@ -4,6 +4,7 @@ Answers are assembled only from knowledge-base claims plus the templates here; t
 grounding test checks every sentence of an answer against both. Every other fixed
 reply (greetings, safety, rephrase, audience switch) is a domain response in domain.yml.
 """
+
 from knowledge.schema import Audience, Topic
 
 DISCLAIMERS = {
@@ -41,12 +42,9 @@ RESEARCH_HEADING = "From the Research"
 
 CONTEXT_TEMPLATE = "Answering for: {context}."
 NO_SPECIFIC_TEMPLATE = (
-    "I have no specific {topic} information about {value} in my curated knowledge base, "
-    "so here is what I do have."
+    "I have no specific {topic} information about {value} in my curated knowledge base, so here is what I do have."
 )
-NOTHING_FOUND_TEMPLATE = (
-    "I have no {topic} information about {value} in my curated knowledge base, and I won't guess."
-)
+NOTHING_FOUND_TEMPLATE = "I have no {topic} information about {value} in my curated knowledge base, and I won't guess."
 NOTHING_AT_ALL = "I have nothing on that in my curated knowledge base, and I won't guess."
 DOSING_POPULATION_UNCLEAR = (
     "You did not say which patient group you mean, so here are the labelled doses for each group."

@@ -2,6 +2,7 @@
 
 Pure YAML plus pydantic: the action server reads the vocabulary without spaCy.
 """
+
 from __future__ import annotations
 
 import functools
@@ -48,8 +49,9 @@ class Vocabulary(BaseModel):
 
     def entity_words(self) -> FrozenSet[str]:
         """Every surface form of every entity type, lowercased."""
-        return frozenset(str(term).lower() for kind in ENTITY_TYPES
-                         for terms in self.surface_forms(kind).values() for term in terms)
+        return frozenset(
+            str(term).lower() for kind in ENTITY_TYPES for terms in self.surface_forms(kind).values() for term in terms
+        )
 
 
 @functools.lru_cache(maxsize=4)

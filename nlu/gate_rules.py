@@ -3,6 +3,7 @@ triage (nlu/triage.py), unusable input and requests to make a treatment decision
 
 No Rasa imports, so the checks are unit tested directly.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,7 @@ def _unreadable_share(text: str) -> float:
     if not text:
         return 0.0
     bad = sum(
-        1 for ch in text
-        if ch == "\ufffd" or (unicodedata.category(ch) in {"Cc", "Cs", "Co"} and ch not in "\n\t\r")
+        1 for ch in text if ch == "\ufffd" or (unicodedata.category(ch) in {"Cc", "Cs", "Co"} and ch not in "\n\t\r")
     )
     return bad / len(text)
 
@@ -61,18 +61,151 @@ def _unreadable_share(text: str) -> float:
 # Small stop-word lists: enough to tell an English question from a Spanish, French,
 # German, Italian, Portuguese or Dutch one. Drug and gene names are neutral.
 _ENGLISH = set(
-    "the a an is are was what which who how when where why does do did can could should would "
-    "of for to in on with and or my your it its this that there about after before i me you "
-    "be been have has had not no yes any some if dose treat treatment".split()
+    [
+        "the",
+        "a",
+        "an",
+        "is",
+        "are",
+        "was",
+        "what",
+        "which",
+        "who",
+        "how",
+        "when",
+        "where",
+        "why",
+        "does",
+        "do",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "with",
+        "and",
+        "or",
+        "my",
+        "your",
+        "it",
+        "its",
+        "this",
+        "that",
+        "there",
+        "about",
+        "after",
+        "before",
+        "i",
+        "me",
+        "you",
+        "be",
+        "been",
+        "have",
+        "has",
+        "had",
+        "not",
+        "no",
+        "yes",
+        "any",
+        "some",
+        "if",
+        "dose",
+        "treat",
+        "treatment",
+    ]
 )
-_FOREIGN = set(
-    "el la los las es son que qué cómo como por para con una del y pero tratamiento dosis "
-    "le les des est une dans pour avec quoi quel quelle comment mais traitement "
-    "der die das ist sind und wie was welche mit für nicht ein eine behandlung "
-    "il lo gli sono che per con una della cosa come trattamento "
-    "o os as é são não uma com qual tratamento "
-    "het een en zijn wat hoe met voor niet behandeling".split()
-) - _ENGLISH
+_FOREIGN = (
+    set(
+        [
+            "el",
+            "la",
+            "los",
+            "las",
+            "es",
+            "son",
+            "que",
+            "qué",
+            "cómo",
+            "como",
+            "por",
+            "para",
+            "con",
+            "una",
+            "del",
+            "y",
+            "pero",
+            "tratamiento",
+            "dosis",
+            "le",
+            "les",
+            "des",
+            "est",
+            "une",
+            "dans",
+            "pour",
+            "avec",
+            "quoi",
+            "quel",
+            "quelle",
+            "comment",
+            "mais",
+            "traitement",
+            "der",
+            "die",
+            "das",
+            "ist",
+            "sind",
+            "und",
+            "wie",
+            "was",
+            "welche",
+            "mit",
+            "für",
+            "nicht",
+            "ein",
+            "eine",
+            "behandlung",
+            "il",
+            "lo",
+            "gli",
+            "sono",
+            "che",
+            "per",
+            "con",
+            "una",
+            "della",
+            "cosa",
+            "come",
+            "trattamento",
+            "o",
+            "os",
+            "as",
+            "é",
+            "são",
+            "não",
+            "uma",
+            "com",
+            "qual",
+            "tratamento",
+            "het",
+            "een",
+            "en",
+            "zijn",
+            "wat",
+            "hoe",
+            "met",
+            "voor",
+            "niet",
+            "behandeling",
+        ]
+    )
+    - _ENGLISH
+)
 
 
 def looks_non_english(text: str) -> bool:
@@ -95,8 +228,12 @@ _DECISION_VERBS = (
     r"continue|keep\s+taking|take|have|get|do|refuse|decline|delay|postpone|come\s+off|go\s+off"
 )
 _DECISION_RE = re.compile(
-    r"\b(?:should|shall|can|could|may|must|do)\s+(?:i|we|my\s+\w+|he|she)\s+(?:\w+\s+){0,1}?(?:" + _DECISION_VERBS + r")\b"
-    r"|\bis\s+it\s+(?:ok|okay|safe|fine|alright)\s+(?:for\s+(?:me|him|her|us)\s+)?(?:if\s+i\s+|to\s+)(?:" + _DECISION_VERBS + r")\b"
+    r"\b(?:should|shall|can|could|may|must|do)\s+(?:i|we|my\s+\w+|he|she)\s+(?:\w+\s+){0,1}?(?:"
+    + _DECISION_VERBS
+    + r")\b"
+    r"|\bis\s+it\s+(?:ok|okay|safe|fine|alright)\s+(?:for\s+(?:me|him|her|us)\s+)?(?:if\s+i\s+|to\s+)(?:"
+    + _DECISION_VERBS
+    + r")\b"
     r"|\b(?:what|which)\s+(?:should|would)\s+(?:i|we)\s+(?:do|choose|pick|take)\b"
     r"|\b(?:do\s+you\s+think|would\s+you\s+recommend)\s+(?:that\s+)?(?:i|we|my\s+\w+)\b"
     r"|\b(?:decide|choose)\s+for\s+(?:me|us)\b"

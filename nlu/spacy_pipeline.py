@@ -4,6 +4,7 @@ No statistical spaCy model is used (none can be downloaded here); the blank Engl
 tokenizer is extended so gene-status shorthand ("ALK+", "ALK-") splits into gene and
 sign, and an EntityRuler is fed from the knowledge vocabulary (knowledge/vocabulary.py).
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,7 +22,7 @@ NOT_AN_ENTITY = "not_entity"  # ruler label for phrases whose entity words must 
 
 def blank_english() -> Language:
     nlp = spacy.blank("en")
-    suffixes = list(nlp.Defaults.suffixes) + [r"(?<=[A-Za-z0-9])\+$", r"(?<=[A-Za-z0-9])-$"]
+    suffixes = [*list(nlp.Defaults.suffixes), r"(?<=[A-Za-z0-9])\+$", r"(?<=[A-Za-z0-9])-$"]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     return nlp
 
@@ -48,14 +49,29 @@ def entity_patterns(nlp: Language, vocabulary: Vocabulary) -> List[Dict[str, Any
                     word_tokens = _token_pattern(nlp, str(word))
                     status_id = f"{gene}{STATUS_SEPARATOR}{status}"
                     if word in {"non"}:  # prefix form: non-ALK
-                        patterns.append({"label": "biomarker", "id": status_id,
-                                         "pattern": word_tokens + [{"TEXT": "-", "OP": "?"}] + gene_tokens})
+                        patterns.append(
+                            {
+                                "label": "biomarker",
+                                "id": status_id,
+                                "pattern": [*word_tokens, {"TEXT": "-", "OP": "?"}, *gene_tokens],
+                            }
+                        )
                         continue
-                    patterns.append({"label": "biomarker", "id": status_id,
-                                     "pattern": gene_tokens + [{"TEXT": {"IN": ["-", "–"]}, "OP": "?"}] + word_tokens})
+                    patterns.append(
+                        {
+                            "label": "biomarker",
+                            "id": status_id,
+                            "pattern": [*gene_tokens, {"TEXT": {"IN": ["-", "–"]}, "OP": "?"}, *word_tokens],
+                        }
+                    )
             # Trailing minus sign ("ALK-"): negative, checked again in the extractor.
-            patterns.append({"label": "biomarker", "id": f"{gene}{STATUS_SEPARATOR}negative",
-                             "pattern": gene_tokens + [{"TEXT": "-"}]})
+            patterns.append(
+                {
+                    "label": "biomarker",
+                    "id": f"{gene}{STATUS_SEPARATOR}negative",
+                    "pattern": [*gene_tokens, {"TEXT": "-"}],
+                }
+            )
     return patterns
 
 

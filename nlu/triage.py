@@ -8,32 +8,67 @@ general or hypothetical question ("can crizotinib cause vision problems?"), set 
 past with nothing saying it is happening now, reported from something read, or part of
 an idiom ("dying to know"). Temperatures are read as numbers against the thresholds.
 """
+
 from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from knowledge.safety import LEVEL_ORDER, AllOf, Category, SafetyTaxonomy, TriageLevel, load_safety_taxonomy
 
 MAX_GAP = 9  # ~N wildcards are compiled into N optional any-tokens
 # Clause boundaries: negation, time and question framing apply within a clause. "now" starts
 # one ("collapsed last winter and now has a pacemaker": the past is over).
-CLAUSE_BREAKS = {",", ";", ":", "-", "–", "—", "but", "however", "though", "although", "except", "apart",
-                 "just", "(", ")", "now"}
+CLAUSE_BREAKS = {
+    ",",
+    ";",
+    ":",
+    "-",
+    "–",
+    "—",
+    "but",
+    "however",
+    "though",
+    "although",
+    "except",
+    "apart",
+    "just",
+    "(",
+    ")",
+    "now",
+}
 # Words that say the writer (or someone they speak for) is living this, not asking in general.
 PERSONAL = {"i", "me", "my", "we", "our", "mine", "he", "she", "him", "her", "his", "hers", "they", "them", "their"}
 PRESENT_BE = {"is", "are", "am", "'s", "'re", "'m"}
 # Past-tense words that let a sentence's "as a baby" / "last year" reach a match in another clause.
-PAST_TENSE = {"was", "were", "had", "did", "got", "went", "came", "took", "swelled", "vomited", "fainted",
-              "collapsed", "passed", "coughed", "bled", "thought", "said"}
+PAST_TENSE = {
+    "was",
+    "were",
+    "had",
+    "did",
+    "got",
+    "went",
+    "came",
+    "took",
+    "swelled",
+    "vomited",
+    "fainted",
+    "collapsed",
+    "passed",
+    "coughed",
+    "bled",
+    "thought",
+    "said",
+}
 NEGATION_WINDOW = 4  # a negation this many words before a match, in its clause, negates it
 TEMPERATURE_CUES = {"temperature", "fever", "febrile", "thermometer", "reading", "read", "temp", "degree", "degrees"}
 _NUMBER = re.compile(r"^(\d{2,3}(?:\.\d)?)(c|f)?$")
@@ -85,14 +120,22 @@ class TriageDetector:
                     self._add(key, rule)
         context = taxonomy.context
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        for label, phrases in (("idiom", context.idioms), ("past", context.past), ("present", context.present),
-                               ("reported", context.reported), ("hypothetical", context.hypothetical),
-                               ("general", context.general_question_words)):
+        for label, phrases in (
+            ("idiom", context.idioms),
+            ("past", context.past),
+            ("present", context.present),
+            ("reported", context.reported),
+            ("hypothetical", context.hypothetical),
+            ("general", context.general_question_words),
+            ("happening_now", context.happening_now),
+            ("not_past", context.not_past),
+        ):
             self._phrases.add(label, [self.nlp.make_doc(phrase) for phrase in phrases])
         self._negations = {self.lemma(word) for word in context.negations}
         self._topic_words = {self.lemma(word) for word in context.self_harm_topic_words}
-        self._question_starts = [tuple(self.nlp.make_doc(start).text.split()) for start in
-                                 context.general_question_starts]
+        self._question_starts = [
+            tuple(self.nlp.make_doc(start).text.split()) for start in context.general_question_starts
+        ]
 
     # --- text to lemmas ---------------------------------------------------------------
 
@@ -122,8 +165,11 @@ class TriageDetector:
         is a sequence of specs."""
         optional = token.startswith("?")
         token = token.lstrip("?")
-        words = [w for alternative in token.split("|") for w in
-                 (self.taxonomy.classes[alternative[1:]] if alternative.startswith("@") else [alternative])]
+        words = [
+            w
+            for alternative in token.split("|")
+            for w in (self.taxonomy.classes[alternative[1:]] if alternative.startswith("@") else [alternative])
+        ]
         single = sorted({self.lemma(w) for w in words if "_" not in w and "\\" not in w and not w.startswith("=")})
         exact = sorted({self.normalize(w[1:]) for w in words if w.startswith("=")})
         options: List[List[Dict]] = []
@@ -151,9 +197,14 @@ class TriageDetector:
                 sequences.append([[{"OP": "?"}] * int(token[1:])])
                 continue
             sequences.append(self._alternatives(token))
-            literal.update(self.lemma(w.lstrip("=")) for w in token.lstrip("?").replace("_", "|").split("|")
-                           if not w.startswith("@"))
-        variants = [sum(choice, []) for choice in itertools.product(*sequences)]
+            literal.update(
+                self.lemma(w.lstrip("="))
+                for w in token.lstrip("?").replace("_", "|").split("|")
+                if not w.startswith("@")
+            )
+        variants: List[List[Dict[str, Any]]] = [
+            functools.reduce(operator.iadd, choice, []) for choice in itertools.product(*sequences)
+        ]
         self.matcher.add(key, [v for v in variants if v])
         self._literal[key] = frozenset(literal)
 
@@ -172,13 +223,13 @@ class TriageDetector:
 
     def _negated(self, doc: Doc, match: _Match) -> bool:
         clause = self._clause(doc, match.start, match.end)
-        before = doc[max(clause.start, match.start - NEGATION_WINDOW):match.start]
-        inside = [t for t in doc[match.start:match.end] if t.lemma_ not in match.literal]
+        before = doc[max(clause.start, match.start - NEGATION_WINDOW) : match.start]
+        inside = [t for t in doc[match.start : match.end] if t.lemma_ not in match.literal]
         return any(t.lemma_ in self._negations or t.lower_ in self._negations for t in [*before, *inside])
 
     def _starts_question(self, span: Span) -> bool:
         words = [t.lower_ for t in span if not t.is_punct]
-        return any(tuple(words[:len(start)]) == start for start in self._question_starts)
+        return any(tuple(words[: len(start)]) == start for start in self._question_starts)
 
     def _labels_in(self, span: Span, phrase_hits: List[Tuple[str, int, int]]) -> Set[str]:
         return {label for label, start, end in phrase_hits if start >= span.start and end <= span.end}
@@ -188,9 +239,16 @@ class TriageDetector:
 
     @staticmethod
     def _progressive(clause: Span) -> bool:
-        """"my son is coughing", "she's having a fit": someone living it now."""
-        return any(t.lower_.endswith("ing") and t.i > clause.start + 1 and t.nbor(-1).lower_ in PRESENT_BE
-                   for t in clause)  # "is coughing up blood a symptom?" starts with its verb: a question
+        """ "my son is coughing", "she isn't breathing": someone living it now. "is coughing up
+        blood a symptom?" starts with its verb: a question, not a report."""
+        doc = clause.doc
+        for t in clause:
+            if not (t.lower_.endswith("ing") and t.i > clause.start + 1):
+                continue
+            before = [doc[i].lower_ for i in range(max(clause.start + 1, t.i - 2), t.i)]
+            if before[-1] in PRESENT_BE or (len(before) == 2 and before[0] in PRESENT_BE and before[1] == "not"):
+                return True
+        return False
 
     def _general_question(self, clause: Span, sent: Span, labels: Set[str]) -> bool:
         if "hypothetical" in labels:
@@ -202,12 +260,27 @@ class TriageDetector:
         if self._progressive(clause) or not (self._starts_question(clause) or self._starts_question(sent)):
             return False
         words = [t.lower_ for t in clause if not t.is_punct]
-        if words and words[0] in {"will", "would", "could", "might"}:
-            return True  # about the future: "will the steroids give him a puffy face?"
+        if words and words[0] in {"will", "would", "could", "might", "can", "may", "should"}:
+            return True  # possibility or the future: "can he overdose on pellets?", "will it give him a puffy face?"
         return "general" in labels or not personal
 
+    @staticmethod
+    def _live_past(doc: Doc, sent: Span, hits: List[Tuple[str, int, int]]) -> List[Tuple[int, int]]:
+        """Past markers in a sentence, less those that start an ongoing time ("since three weeks
+        ago"), are negated ("hasn't settled") or are no time at all ("all at once")."""
+        not_past = [(start, end) for label, start, end in hits if label == "not_past"]
+        return [
+            (start, end)
+            for label, start, end in hits
+            if label == "past"
+            and sent.start <= start
+            and end <= sent.end
+            and not any(ns <= start and end <= ne for ns, ne in not_past)
+            and not any(t.lower_ in {"since", "not"} for t in doc[max(sent.start, start - 4) : start])
+        ]
+
     def _names_topic_only(self, doc: Doc, match: _Match) -> bool:
-        return any(t.lemma_ in self._topic_words for t in doc[match.start:match.end])
+        return any(t.lemma_ in self._topic_words for t in doc[match.start : match.end])
 
     @staticmethod
     def _years(span: Span) -> bool:
@@ -223,18 +296,28 @@ class TriageDetector:
         clause = self._clause(doc, match.start, match.end)
         labels = self._labels_in(sent, hits)
         clause_hits = [h for h in hits if h[1] >= clause.start and h[2] <= clause.end]
-        if self._general_question(clause, sent, self._labels_in(clause, hits) | (labels & {"general"})) \
-                and (match.category != "self_harm" or self._names_topic_only(doc, match)):
+        # "is chest pain a side effect? got it right now": the question is about now after all.
+        happening = any(label == "happening_now" for label, _, _ in hits)
+        question_labels = self._labels_in(clause, hits) | (labels & {"general"})
+        if (
+            not happening
+            and self._general_question(clause, sent, question_labels)
+            and (match.category != "self_harm" or self._names_topic_only(doc, match))
+        ):
             return "general question"
-        # "since starting crizotinib three weeks ago": ongoing since then, not over.
-        past_spans = [(start, end) for label, start, end in clause_hits if label == "past"
-                      and not any(t.lower_ in {"since", "not"} for t in doc[max(clause.start, start - 4):start])]
-        present = any(label == "present" and not any(ps <= start and end <= pe for ps, pe in past_spans)
-                      for label, start, end in clause_hits)
-        if (past_spans or self._years(clause)) and not present and not self._progressive(clause):
+        past_in_sentence = self._live_past(doc, sent, hits)
+        past_in_clause = [
+            (start, end) for start, end in past_in_sentence if clause.start <= start and end <= clause.end
+        ]
+        present = any(
+            label == "present" and not any(ps <= start and end <= pe for ps, pe in past_in_clause)
+            for label, start, end in clause_hits
+        )
+        if present or self._progressive(clause):
+            pass
+        elif past_in_clause or self._years(clause):
             return "past"
-        if "past" in labels and not present and not self._progressive(clause) \
-                and any(t.lower_ in PAST_TENSE for t in clause):
+        elif past_in_sentence and any(t.lower_ in PAST_TENSE for t in clause):
             return "past"  # "an allergic reaction as a baby, lips swelled": the whole sentence is past
         if "reported" in labels and not self._personal_now(sent):
             return "reported"
@@ -242,7 +325,9 @@ class TriageDetector:
 
     @staticmethod
     def _personal_now(sent: Span) -> bool:
-        return any(t.lower_ in {"i", "my", "me"} for t in sent) and any(t.lower_ in {"now", "tonight", "today"} for t in sent)
+        return any(t.lower_ in {"i", "my", "me"} for t in sent) and any(
+            t.lower_ in {"now", "tonight", "today"} for t in sent
+        )
 
     # --- temperatures -------------------------------------------------------------------------
 
@@ -255,14 +340,19 @@ class TriageDetector:
                 continue  # "38.0 or 38.3?": a question about thresholds, not a reading
             for token in values:
                 found = _NUMBER.match(token.lower_)
+                if found is None:
+                    continue
                 # "37.6 this evening": a decimal in the body-temperature range needs no cue word.
                 bare_reading = "." in token.text and 35 <= float(found.group(1)) <= 43
                 if not (has_cue or found.group(2) or bare_reading):
                     continue
                 value = float(found.group(1))
                 unit = found.group(2) or ("f" if value > 50 else "c")
-                fever, low = ((thresholds.fever_celsius, thresholds.low_grade_celsius) if unit == "c"
-                              else (thresholds.fever_fahrenheit, thresholds.low_grade_fahrenheit))
+                fever, low = (
+                    (thresholds.fever_celsius, thresholds.low_grade_celsius)
+                    if unit == "c"
+                    else (thresholds.fever_fahrenheit, thresholds.low_grade_fahrenheit)
+                )
                 ceiling = 43 if unit == "c" else 110
                 if fever <= value <= ceiling:
                     yield _Match(thresholds.fever_category, token.i, token.i + 1, frozenset())
@@ -271,7 +361,8 @@ class TriageDetector:
 
     # --- verdict ---------------------------------------------------------------------------------
 
-    def matches(self, doc: Doc) -> List[_Match]:
+    def matches(self, doc: Doc) -> Tuple[List[_Match], Dict[str, List[_Match]]]:
+        """Rule matches, and the matches of each part of the {all: [...]} rules by part key."""
         found: List[_Match] = []
         parts_seen: Dict[str, List[_Match]] = {}
         for key_id, start, end in self.matcher(doc):
@@ -283,17 +374,18 @@ class TriageDetector:
             else:
                 found.append(match)
         found.extend(self._temperature_matches(doc))
-        return found, parts_seen  # type: ignore[return-value]
+        return found, parts_seen
 
     def classify(self, text: str) -> Optional[TriageVerdict]:
         doc = self.parse(text)
         found, parts_seen = self.matches(doc)
         hits = self._hits(doc)
         kept = [m for m in found if not self._dismissed(doc, m, hits)]
-        for rule, parts in self._all_of.items():
-            live = [[m for m in parts_seen.get(part, []) if not self._dismissed(doc, m, hits)] for part in parts]
-            if all(live):
-                kept.append(live[0][0])
+        for parts in self._all_of.values():
+            seen = [parts_seen.get(part, []) for part in parts]
+            live = [m for ms in seen for m in ms if not self._dismissed(doc, m, hits)]
+            if all(seen) and live:  # every part present, at least one of them not dismissed
+                kept.append(live[0])
         if not kept:
             return None
         order = {c.id: n for n, c in enumerate(self.taxonomy.categories)}
@@ -306,9 +398,12 @@ class TriageDetector:
         doc = self.parse(text)
         found, parts_seen = self.matches(doc)
         hits = self._hits(doc)
-        rows = [(m.category, doc[m.start:m.end].text, self._dismissed(doc, m, hits)) for m in found]
-        rows += [(m.category + "(part)", doc[m.start:m.end].text, self._dismissed(doc, m, hits))
-                 for ms in parts_seen.values() for m in ms]
+        rows = [(m.category, doc[m.start : m.end].text, self._dismissed(doc, m, hits)) for m in found]
+        rows += [
+            (m.category + "(part)", doc[m.start : m.end].text, self._dismissed(doc, m, hits))
+            for ms in parts_seen.values()
+            for m in ms
+        ]
         return rows
 
 

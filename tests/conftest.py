@@ -1,4 +1,5 @@
 """Shared fixtures: the knowledge base, rasa_sdk tracker fixtures, and a running stack."""
+
 from __future__ import annotations
 
 import socket
@@ -22,8 +23,15 @@ from knowledge.loader import load_knowledge_base  # noqa: E402
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 DEFAULT_SLOTS = {
-    "topic": None, "drug": None, "biomarker": None, "biomarker_status": None, "population": None,
-    "body_site": None, "audience": "clinician", "last_claim_ids": None, "triage_drug": None,
+    "topic": None,
+    "drug": None,
+    "biomarker": None,
+    "biomarker_status": None,
+    "population": None,
+    "body_site": None,
+    "audience": "clinician",
+    "last_claim_ids": None,
+    "triage_drug": None,
 }
 
 
@@ -32,13 +40,23 @@ def kb():
     return load_knowledge_base()
 
 
-def make_tracker(text: str = "", intent: str = "ask_overview", entities: Optional[List[Dict[str, Any]]] = None,
-                 slots: Optional[Dict[str, Any]] = None, channel: str = "rest",
-                 intent_ranking: Optional[List[Dict[str, Any]]] = None,
-                 extra: Optional[Dict[str, Any]] = None) -> Tracker:
+def make_tracker(
+    text: str = "",
+    intent: str = "ask_overview",
+    entities: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    channel: str = "rest",
+    intent_ranking: Optional[List[Dict[str, Any]]] = None,
+    extra: Optional[Dict[str, Any]] = None,
+) -> Tracker:
     """A rasa_sdk Tracker as the action server receives it after one user message."""
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or [],
-              "intent_ranking": intent_ranking or [{"name": intent, "confidence": 1.0}], **(extra or {})}
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": entities or [],
+        "intent_ranking": intent_ranking or [{"name": intent, "confidence": 1.0}],
+        **(extra or {}),
+    }
     events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
     return Tracker("test-user", {**DEFAULT_SLOTS, **(slots or {})}, latest, events, False, None, {}, "action_listen")
 

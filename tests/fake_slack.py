@@ -1,4 +1,5 @@
 """A local fake of the Slack Web API: records every call, answers like Slack would."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ class FakeSlackAPI:
         api = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server naming)
+            def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8")
                 if "json" in (self.headers.get("Content-Type") or ""):
@@ -33,8 +34,9 @@ class FakeSlackAPI:
                 if method == "auth.test":
                     body.update(user_id="UBOT", bot_id="BBOT", team_id="T1", user="imt-bot")
                 elif method in ("chat.postMessage", "chat.postEphemeral"):
-                    body.update(channel=params.get("channel"), ts=f"{time.time():.6f}",
-                                message={"text": params.get("text", "")})
+                    body.update(
+                        channel=params.get("channel"), ts=f"{time.time():.6f}", message={"text": params.get("text", "")}
+                    )
                 payload = json.dumps(body).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -49,7 +51,7 @@ class FakeSlackAPI:
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "FakeSlackAPI":
+    def __enter__(self) -> FakeSlackAPI:
         self._thread.start()
         return self
 

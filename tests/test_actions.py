@@ -1,4 +1,5 @@
 """Every custom action, run against rasa_sdk tracker fixtures."""
+
 import asyncio
 
 import pytest
@@ -44,8 +45,12 @@ def test_answer_sends_one_message_with_text_and_payload(dispatcher):
 
 
 def test_inform_follow_up_keeps_the_topic(dispatcher):
-    tracker = make_tracker("and for a 6-year-old?", "inform", [{"entity": "population", "value": "pediatric"}],
-                           slots={"topic": "dosing", "drug": "crizotinib"})
+    tracker = make_tracker(
+        "and for a 6-year-old?",
+        "inform",
+        [{"entity": "population", "value": "pediatric"}],
+        slots={"topic": "dosing", "drug": "crizotinib"},
+    )
     events = run(ActionAnswer(), dispatcher, tracker)
     custom = dispatcher.messages[0]["custom"]
     assert custom["topic"] == "dosing" and custom["entities"]["population"] == "pediatric"
@@ -84,8 +89,9 @@ def test_sources_before_any_answer(dispatcher):
 
 
 def test_audience_switch_re_answers_last_question(dispatcher):
-    tracker = make_tracker("I'm a parent, please explain simply", "set_audience",
-                           slots={"topic": "dosing", "population": "pediatric"})
+    tracker = make_tracker(
+        "I'm a parent, please explain simply", "set_audience", slots={"topic": "dosing", "population": "pediatric"}
+    )
     events = run(ActionSetAudience(), dispatcher, tracker)
     assert SlotSet("audience", "patient") in events
     custom = dispatcher.messages[0]["custom"]
@@ -105,17 +111,22 @@ def test_audience_switch_repeats_the_same_claims(dispatcher):
 
 
 def test_audience_switch_without_previous_answer(dispatcher):
-    events = run(ActionSetAudience(), dispatcher, make_tracker("I'm an oncologist", "set_audience",
-                                                               slots={"audience": "patient"}))
+    events = run(
+        ActionSetAudience(),
+        dispatcher,
+        make_tracker("I'm an oncologist", "set_audience", slots={"audience": "patient"}),
+    )
     assert SlotSet("audience", "clinician") in events
     assert dispatcher.messages[0]["response"] == "utter_audience_set_clinician"
 
 
 def test_personal_decision_defers_to_care_team_and_gives_facts(dispatcher):
-    tracker = make_tracker("should I stop my crizotinib?", "personal_decision",
-                           [{"entity": "drug", "value": "crizotinib"}],
-                           intent_ranking=[{"name": "personal_decision", "confidence": 1.0},
-                                           {"name": "ask_treatment", "confidence": 0.6}])
+    tracker = make_tracker(
+        "should I stop my crizotinib?",
+        "personal_decision",
+        [{"entity": "drug", "value": "crizotinib"}],
+        intent_ranking=[{"name": "personal_decision", "confidence": 1.0}, {"name": "ask_treatment", "confidence": 0.6}],
+    )
     run(ActionPersonalDecision(), dispatcher, tracker)
     message = dispatcher.messages[0]
     assert message["text"].startswith(response_text("utter_care_team"))
@@ -123,11 +134,17 @@ def test_personal_decision_defers_to_care_team_and_gives_facts(dispatcher):
     assert "you should stop" not in message["text"].lower()
 
 
-@pytest.mark.parametrize("kind,response", [
-    ("empty", "utter_unusable_empty"), ("no_text", "utter_unusable_no_text"), ("too_long", "utter_unusable_too_long"),
-    ("unreadable", "utter_unusable_unreadable"), ("other_language", "utter_unusable_other_language"),
-    (None, "utter_unusable_other"),
-])
+@pytest.mark.parametrize(
+    "kind,response",
+    [
+        ("empty", "utter_unusable_empty"),
+        ("no_text", "utter_unusable_no_text"),
+        ("too_long", "utter_unusable_too_long"),
+        ("unreadable", "utter_unusable_unreadable"),
+        ("other_language", "utter_unusable_other_language"),
+        (None, "utter_unusable_other"),
+    ],
+)
 def test_unusable_input_replies_clearly(dispatcher, kind, response):
     tracker = make_tracker("", "unusable_input", extra={"imt_gate": {"kind": kind, "original_length": 5000}})
     run(ActionUnusableInput(), dispatcher, tracker)
@@ -139,8 +156,9 @@ def test_unusable_input_replies_clearly(dispatcher, kind, response):
 
 def test_follow_up_question_stays_on_the_topic_its_words_fit(dispatcher):
     ranking = [{"name": "ask_overview", "confidence": 0.6}, {"name": "ask_prognosis", "confidence": 0.3}]
-    tracker = make_tracker("what if they have severe kidney disease?", "ask_overview", intent_ranking=ranking,
-                           slots={"topic": "dosing"})
+    tracker = make_tracker(
+        "what if they have severe kidney disease?", "ask_overview", intent_ranking=ranking, slots={"topic": "dosing"}
+    )
     run(ActionAnswer(), dispatcher, tracker)
     custom = dispatcher.messages[0]["custom"]
     assert custom["topic"] == "dosing" and "250 mg once daily" in custom["answer"]

@@ -1,25 +1,52 @@
-"""Answer-quality suite through the real REST API: facts, citations and disclaimer per topic."""
-from bot.tools.answer_quality import evaluate, load_cases
+"""Answer-quality suite through the real REST API, asserted per case.
+
+Each case needs an answer with every required fact, citations and the disclaimer. Cases
+listed in known_failures.yml are strict xfails: the list may only shrink.
+"""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.tools.answer_quality import load_cases, passed, run_cases, summarize
 from bot.tools.reports import RESULTS, save_report
 
-MIN_FACTS, MIN_CITED, MIN_DISCLAIMER = 0.95, 1.0, 1.0
+HERE = Path(__file__).resolve().parent / "answer_quality"
+CASES = load_cases(HERE / "cases.yml")
+KNOWN_FAILURES = yaml.safe_load((HERE / "known_failures.yml").read_text(encoding="utf-8"))["known_failures"]
 
 
 def test_cases_cover_every_topic_with_caveats_and_false_premises():
-    cases = load_cases()
-    assert len(cases) >= 120
-    topics = {c["topic"] for c in cases}
-    assert topics == {"overview", "diagnosis", "treatment", "dosing", "side_effects", "prognosis"}
-    assert sum(1 for c in cases if c.get("false_premise")) >= 10
-    assert all(c["required"] for c in cases)
+    assert len(CASES) >= 120
+    assert {c["topic"] for c in CASES} == {"overview", "diagnosis", "treatment", "dosing", "side_effects", "prognosis"}
+    assert sum(1 for c in CASES if c.get("false_premise")) >= 10
+    assert all(c["required"] for c in CASES)
+    assert set(KNOWN_FAILURES) <= {c["id"] for c in CASES}, "a known failure names no case"
+    assert len(KNOWN_FAILURES) <= 0.05 * len(CASES)
 
 
-def test_answer_quality_per_topic(stack):
-    report = evaluate(stack.rasa_url, load_cases())
+@pytest.fixture(scope="module")
+def results(stack):
+    by_id = {r["id"]: r for r in run_cases(stack.rasa_url, CASES)}
+    report = summarize(list(by_id.values()))
     save_report(report, RESULTS / "answer_quality.json")
     print("\nanswer quality per topic (facts / cited / disclaimer):")
     for topic, row in report["per_topic"].items():
-        print(f"  {topic:<13} {row['cases']:>3} cases  {row['facts_ok']:.0%} / {row['cited']:.0%} / {row['disclaimer']:.0%}")
-    below = {topic: row for topic, row in report["per_topic"].items()
-             if row["facts_ok"] < MIN_FACTS or row["cited"] < MIN_CITED or row["disclaimer"] < MIN_DISCLAIMER}
-    assert not below, (below, report["failures"])
+        shares = f"{row['facts_ok']:.0%} / {row['cited']:.0%} / {row['disclaimer']:.0%}"
+        print(f"  {topic:<13} {row['cases']:>3} cases  {shares}")
+    return by_id
+
+
+@pytest.mark.parametrize(
+    "case_id",
+    [
+        pytest.param(c["id"], marks=pytest.mark.xfail(reason=KNOWN_FAILURES[c["id"]], strict=True))
+        if c["id"] in KNOWN_FAILURES
+        else c["id"]
+        for c in CASES
+    ],
+)
+def test_answer_has_the_required_facts_citations_and_disclaimer(results, case_id):
+    result = results[case_id]
+    assert passed(result), result

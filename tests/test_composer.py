@@ -1,4 +1,5 @@
 """The answer composer: selection, citations, disclaimer, and the grounding guarantee."""
+
 import itertools
 import re
 
@@ -21,11 +22,22 @@ def _template_regex(template: str) -> str:
     return ".+?".join(re.escape(p) for p in parts)
 
 
-ALLOWED_INTRO = re.compile("^(?:" + "|".join(_template_regex(t) for t in [
-    messages.CONTEXT_TEMPLATE, messages.NO_SPECIFIC_TEMPLATE, messages.NOTHING_FOUND_TEMPLATE,
-    messages.NOTHING_AT_ALL, messages.DOSING_POPULATION_UNCLEAR, messages.PATIENT_DOSING_NOTE,
-    messages.ALTERNATIVES_TEMPLATE,
-]) + ")$")
+ALLOWED_INTRO = re.compile(
+    "^(?:"
+    + "|".join(
+        _template_regex(t)
+        for t in [
+            messages.CONTEXT_TEMPLATE,
+            messages.NO_SPECIFIC_TEMPLATE,
+            messages.NOTHING_FOUND_TEMPLATE,
+            messages.NOTHING_AT_ALL,
+            messages.DOSING_POPULATION_UNCLEAR,
+            messages.PATIENT_DOSING_NOTE,
+            messages.ALTERNATIVES_TEMPLATE,
+        ]
+    )
+    + ")$"
+)
 
 
 def _facet_grid():
@@ -112,8 +124,10 @@ def test_named_facet_without_specific_entries_is_said_plainly(kb):
     selection = select_entries(kb, context)
     assert "body_site" in selection.unmatched
     payload = compose_answer(kb, context)
-    assert any("no specific prognosis information about breast" in line or
-               "no prognosis information about breast" in line for line in payload.intro)
+    assert any(
+        "no specific prognosis information about breast" in line or "no prognosis information about breast" in line
+        for line in payload.intro
+    )
 
 
 def test_citations_are_numbered_in_order_of_first_use(kb):

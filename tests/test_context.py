@@ -1,4 +1,5 @@
 """Context carry-over rules: new questions switch topic, follow-ups keep it."""
+
 from knowledge.context import Context, from_slots, next_context
 from knowledge.schema import Audience, Topic
 
@@ -12,8 +13,9 @@ def test_follow_up_keeps_topic_and_adds_detail():
 
 
 def test_new_question_switches_topic_keeps_patient_facets_and_drops_drug():
-    before = Context(topic=Topic.dosing, drug="crizotinib", population="pediatric", biomarker="ALK",
-                     biomarker_status="positive")
+    before = Context(
+        topic=Topic.dosing, drug="crizotinib", population="pediatric", biomarker="ALK", biomarker_status="positive"
+    )
     after = next_context(before, "ask_prognosis", [])
     assert after.topic == Topic.prognosis
     assert after.drug is None

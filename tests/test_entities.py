@@ -1,4 +1,5 @@
 """The rule-based spaCy entity extractor returns normalized values and status roles."""
+
 import pytest
 
 from nlu.components.imt_entities import ImtEntityExtractor
@@ -13,33 +14,36 @@ def _triples(extractor, text):
     return [(e["entity"], e["value"], e.get("role")) for e in extractor.extract(text)]
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("what is the Xalkori dose", [("drug", "crizotinib", None)]),
-    ("crizotinb side effects", [("drug", "crizotinib", None)]),
-    ("ALK+ IMT", [("biomarker", "ALK", "positive")]),
-    ("ALK-rearranged tumour", [("biomarker", "ALK", "positive")]),
-    ("and if it's ALK negative?", [("biomarker", "ALK", "negative")]),
-    ("non-ALK IMT", [("biomarker", "ALK", "negative")]),
-    ("ALK- disease", [("biomarker", "ALK", "negative")]),
-    ("ALK-IHC staining", [("biomarker", "ALK", None)]),
-    ("ROS1 fusion", [("biomarker", "ROS1", "positive")]),
-    ("PDGFRβ", [("biomarker", "PDGFRB", None)]),
-    ("pulmonary IMT", [("body_site", "lung", None)]),
-    ("head and neck IMT", [("body_site", "head_and_neck", None)]),
-    ("what about kids?", [("population", "pediatric", None)]),
-    ("and for a 6-year-old?", [("population", "pediatric", None)]),
-    ("for a 70 year old", [("population", "elderly", None)]),
-    ("my 35 yo wife", [("population", "adult", None)]),
-    ("18 months old", [("population", "pediatric", None)]),
-    ("while pregnant", [("population", "pregnancy", None)]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("what is the Xalkori dose", [("drug", "crizotinib", None)]),
+        ("crizotinb side effects", [("drug", "crizotinib", None)]),
+        ("ALK+ IMT", [("biomarker", "ALK", "positive")]),
+        ("ALK-rearranged tumour", [("biomarker", "ALK", "positive")]),
+        ("and if it's ALK negative?", [("biomarker", "ALK", "negative")]),
+        ("non-ALK IMT", [("biomarker", "ALK", "negative")]),
+        ("ALK- disease", [("biomarker", "ALK", "negative")]),
+        ("ALK-IHC staining", [("biomarker", "ALK", None)]),
+        ("ROS1 fusion", [("biomarker", "ROS1", "positive")]),
+        ("PDGFRβ", [("biomarker", "PDGFRB", None)]),
+        ("pulmonary IMT", [("body_site", "lung", None)]),
+        ("head and neck IMT", [("body_site", "head_and_neck", None)]),
+        ("what about kids?", [("population", "pediatric", None)]),
+        ("and for a 6-year-old?", [("population", "pediatric", None)]),
+        ("for a 70 year old", [("population", "elderly", None)]),
+        ("my 35 yo wife", [("population", "adult", None)]),
+        ("18 months old", [("population", "pediatric", None)]),
+        ("while pregnant", [("population", "pregnancy", None)]),
+    ],
+)
 def test_normalized_entities(extractor, text, expected):
     assert _triples(extractor, text) == expected
 
 
 def test_spans_point_at_the_surface_text(extractor):
     text = "Xalkori for ALK-positive lung IMT in kids"
-    spans = {e["value"]: text[e["start"]:e["end"]] for e in extractor.extract(text)}
+    spans = {e["value"]: text[e["start"] : e["end"]] for e in extractor.extract(text)}
     assert spans == {"crizotinib": "Xalkori", "ALK": "ALK-positive", "lung": "lung", "pediatric": "kids"}
 
 
@@ -51,7 +55,15 @@ def test_tokenizer_masks_entity_mentions_for_the_classifier():
     tokenizer = SpacyBlankTokenizer({**SpacyBlankTokenizer.get_default_config(), "mask_entities": True})
     text = "Xalkori dose for a 6-year-old with ALK-negative IMT"
     tokens = tokenizer.tokenize(Message(data={"text": text}), "text")
-    assert [t.lemma for t in tokens] == ["__drug__", "dose", "for", "a", "__population__", "with",
-                                         "__biomarker__", "imt"]
-    spans = {t.lemma: text[t.start:t.end] for t in tokens if t.lemma.startswith("__")}
+    assert [t.lemma for t in tokens] == [
+        "__drug__",
+        "dose",
+        "for",
+        "a",
+        "__population__",
+        "with",
+        "__biomarker__",
+        "imt",
+    ]
+    spans = {t.lemma: text[t.start : t.end] for t in tokens if t.lemma.startswith("__")}
     assert spans == {"__drug__": "Xalkori", "__population__": "6-year-old", "__biomarker__": "ALK-negative"}

@@ -1,4 +1,5 @@
 """The rule-based safety and input gate that runs before the classifiers."""
+
 import pytest
 
 from knowledge.settings import get_settings
@@ -7,51 +8,88 @@ from nlu.gate_rules import check_message
 MAX_MESSAGE_CHARS = get_settings().max_message_chars
 
 
-@pytest.mark.parametrize("text", [
-    "I'm coughing up blood", "i keep coughing blood since this morning", "I can't breathe",
-    "my son is struggling to breathe", "I have chest pain", "my chest hurts", "I fainted after my dose",
-    "my husband passed out", "can't breathe!!", "I'm short of breath and it's getting worse",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm coughing up blood",
+        "i keep coughing blood since this morning",
+        "I can't breathe",
+        "my son is struggling to breathe",
+        "I have chest pain",
+        "my chest hurts",
+        "I fainted after my dose",
+        "my husband passed out",
+        "can't breathe!!",
+        "I'm short of breath and it's getting worse",
+    ],
+)
 def test_first_person_red_flags_are_caught(text):
     verdict = check_message(text)
     assert verdict.kind == "triage" and verdict.triage.level.value == "emergency"
 
 
-@pytest.mark.parametrize("text", [
-    "can IMT cause chest pain?", "does crizotinib cause fainting?", "what symptoms does lung IMT cause",
-    "I read that chest pain can be a symptom, is that right?", "is coughing blood a symptom of IMT?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can IMT cause chest pain?",
+        "does crizotinib cause fainting?",
+        "what symptoms does lung IMT cause",
+        "I read that chest pain can be a symptom, is that right?",
+        "is coughing blood a symptom of IMT?",
+    ],
+)
 def test_questions_about_symptoms_are_not_red_flags(text):
     assert check_message(text).kind != "triage"
 
 
-@pytest.mark.parametrize("text", [
-    "should I stop taking crizotinib", "can I skip my dose today", "should my daughter have surgery",
-    "is it ok to stop my xalkori", "do you think I should start chemo", "I want to quit crizotinib",
-    "should I lower my dose",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "should I stop taking crizotinib",
+        "can I skip my dose today",
+        "should my daughter have surgery",
+        "is it ok to stop my xalkori",
+        "do you think I should start chemo",
+        "I want to quit crizotinib",
+        "should I lower my dose",
+    ],
+)
 def test_personal_treatment_decisions_are_caught(text):
     assert check_message(text).kind == "personal_decision"
 
 
-@pytest.mark.parametrize("text", [
-    "what is the dose of crizotinib", "can I take crizotinib with food?", "what should I do if I miss a dose",
-    "should surgery be done first in IMT?", "how is IMT treated",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the dose of crizotinib",
+        "can I take crizotinib with food?",
+        "what should I do if I miss a dose",
+        "should surgery be done first in IMT?",
+        "how is IMT treated",
+    ],
+)
 def test_general_questions_are_not_decisions(text):
     assert check_message(text).kind is None
 
 
-@pytest.mark.parametrize("raw,kind", [
-    ("", "empty"), ("   \n\t ", "empty"), (None, "empty"),
-    ("\x00\x01\x02\x03\x04binary\x05", "unreadable"), ("\ufffd\ufffd\ufffdabc", "unreadable"),
-    ("x" * (MAX_MESSAGE_CHARS + 1), "too_long"),
-    ("<script>alert(1)</script>", "no_text"), ("12345", "no_text"), ("???", "no_text"),
-    ("¿Cuál es la dosis de crizotinib para niños?", "other_language"),
-    ("Quelle est la dose de crizotinib pour un enfant?", "other_language"),
-    ("Wie wird der Tumor behandelt und was ist die Dosis?", "other_language"),
-    ("炎性肌纤维母细胞瘤是什么", "other_language"),
-])
+@pytest.mark.parametrize(
+    "raw,kind",
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        (None, "empty"),
+        ("\x00\x01\x02\x03\x04binary\x05", "unreadable"),
+        ("\ufffd\ufffd\ufffdabc", "unreadable"),
+        ("x" * (MAX_MESSAGE_CHARS + 1), "too_long"),
+        ("<script>alert(1)</script>", "no_text"),
+        ("12345", "no_text"),
+        ("???", "no_text"),
+        ("¿Cuál es la dosis de crizotinib para niños?", "other_language"),
+        ("Quelle est la dose de crizotinib pour un enfant?", "other_language"),
+        ("Wie wird der Tumor behandelt und was ist die Dosis?", "other_language"),
+        ("炎性肌纤维母细胞瘤是什么", "other_language"),
+    ],
+)
 def test_unusable_input_is_classified(raw, kind):
     assert check_message(raw).kind == kind
 

@@ -1,4 +1,5 @@
 """The knowledge base: schema, loader, citations, coverage and the article corrections."""
+
 import copy
 import re
 import shutil
@@ -100,6 +101,7 @@ def _write_kb(tmp_path, mutate):
 def test_dangling_citation_fails_validation(tmp_path):
     def dangle(entries):
         entries[0]["claims"][0]["cites"] = ["R999"]
+
     with pytest.raises(ValueError, match="R999"):
         load_knowledge_base(_write_kb(tmp_path, dangle))
 
@@ -107,6 +109,7 @@ def test_dangling_citation_fails_validation(tmp_path):
 def test_missing_citation_fails_validation(tmp_path):
     def strip(entries):
         entries[0]["claims"][0]["cites"] = []
+
     with pytest.raises(ValueError):
         load_knowledge_base(_write_kb(tmp_path, strip))
 
@@ -114,6 +117,7 @@ def test_missing_citation_fails_validation(tmp_path):
 def test_unknown_facet_value_fails_validation(tmp_path):
     def bad(entries):
         entries[0]["facets"] = {"population": ["teenagers"]}
+
     with pytest.raises(ValueError, match="population"):
         load_knowledge_base(_write_kb(tmp_path, bad))
 
@@ -121,6 +125,7 @@ def test_unknown_facet_value_fails_validation(tmp_path):
 def test_approved_entry_needs_a_reviewer(tmp_path):
     def approve(entries):
         entries[0]["review"] = {"status": "approved", "reviewer": None, "last_reviewed": "2026-11-29"}
+
     with pytest.raises(ValueError, match="reviewer"):
         load_knowledge_base(_write_kb(tmp_path, approve))
 

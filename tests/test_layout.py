@@ -1,5 +1,6 @@
 """The layout's promises: a light action server, one home for each vocabulary and reply,
 and no runtime module that reads the test tree."""
+
 import re
 import subprocess
 import sys
@@ -18,8 +19,10 @@ RUNTIME_PACKAGES = ["actions", "knowledge", "nlu", "bot/channels", "bot/slack", 
 
 
 def test_action_server_imports_neither_spacy_nor_tensorflow_nor_rasa():
-    probe = ("import sys, actions.actions; "
-             "print(sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'tensorflow', 'rasa', 'bot', 'nlu'}))")
+    probe = (
+        "import sys, actions.actions; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'tensorflow', 'rasa', 'bot', 'nlu'}))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
@@ -42,16 +45,17 @@ def test_domain_slot_values_agree_with_the_vocabulary():
 def test_every_triage_category_has_its_intent_reply_and_rule():
     intents = set(DOMAIN["intents"])
     responses = DOMAIN["responses"]
-    rule_steps = [[list(step.values())[0] for step in rule["steps"]] for rule in RULES]
+    rule_steps = [[next(iter(step.values())) for step in rule["steps"]] for rule in RULES]
     for category in load_safety_taxonomy().categories:
         assert category.intent in intents, category.id
         variations = responses[category.response]
         assert variations, category.id
         for variation in variations:
-            assert variation["custom"] == {"type": "imt_triage", "level": category.level.value,
-                                           "category": category.id}
+            assert variation["custom"] == {"type": "imt_triage", "level": category.level.value, "category": category.id}
             assert "assess" in variation["text"], "every triage reply says the assistant cannot assess"
-        expected = [category.intent, category.response] + (["action_answer"] if category.level.value == "urgent" else [])
+        expected = [category.intent, category.response] + (
+            ["action_answer"] if category.level.value == "urgent" else []
+        )
         assert expected in rule_steps, category.id
 
 
@@ -74,7 +78,8 @@ def test_every_response_the_actions_name_is_in_the_domain():
     source = (ROOT / "actions" / "actions.py").read_text(encoding="utf-8")
     named = set(re.findall(r'"(utter_[a-z_]+)"', source))
     templated = {f"utter_audience_set_{a.value}" for a in Audience} | {
-        f"utter_unusable_{kind}" for kind in ("empty", "no_text", "too_long", "unreadable", "other_language")}
+        f"utter_unusable_{kind}" for kind in ("empty", "no_text", "too_long", "unreadable", "other_language")
+    }
     assert named | templated <= set(DOMAIN["responses"])
 
 

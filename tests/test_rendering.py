@@ -1,12 +1,13 @@
 """The shared rendering layer: one payload, rendered for Slack, HTML and Markdown."""
+
 import json
 
-from knowledge.composer import compose_answer
-from knowledge.context import Context
 from bot.rendering.common import read_bot_message
 from bot.rendering.html import render_html, render_user_html
 from bot.rendering.markdown import render_transcript
 from bot.rendering.slack import escape, render_blocks
+from knowledge.composer import compose_answer
+from knowledge.context import Context
 from knowledge.schema import Topic
 
 

@@ -1,4 +1,5 @@
 """End to end through the running stack: POST /webhooks/rest/webhook and the HTTP API."""
+
 import uuid
 
 import pytest
@@ -57,12 +58,18 @@ def test_sources_and_audience_switch(stack):
     assert again["entities"]["biomarker"] == "ALK" and again["entities"]["biomarker_status"] == "positive"
 
 
-@pytest.mark.parametrize("message,expected", [
-    ("", "empty"), ("    ", "empty"), (None, "empty"), ("12345", "no words"),
-    ("<script>alert('x')</script>", "no words"),
-    ("¿Cuál es la dosis de crizotinib para niños?", "English"),
-    ("what is IMT " * 300, "very long"),
-])
+@pytest.mark.parametrize(
+    "message,expected",
+    [
+        ("", "empty"),
+        ("    ", "empty"),
+        (None, "empty"),
+        ("12345", "no words"),
+        ("<script>alert('x')</script>", "no words"),
+        ("¿Cuál es la dosis de crizotinib para niños?", "English"),
+        ("what is IMT " * 300, "very long"),
+    ],
+)
 def test_bad_input_gets_a_clear_reply(stack, message, expected):
     replies = ask(stack, new_sender(), message)
     assert replies and expected in replies[0]["text"]
@@ -87,21 +94,37 @@ def test_out_of_scope_is_refused_politely_with_what_it_can_do(stack):
     assert "only answer questions about inflammatory myofibroblastic tumor" in reply["text"]
 
 
-@pytest.mark.parametrize("body", ["not json", '"a string"', "[1, 2]", '{"sender": 5, "message": "hi"}',
-                                  '{"sender": "x", "message": {"nested": true}}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        '"a string"',
+        "[1, 2]",
+        '{"sender": 5, "message": "hi"}',
+        '{"sender": "x", "message": {"nested": true}}',
+    ],
+)
 def test_malformed_requests_get_400_not_500(stack, body):
-    response = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", data=body,
-                             headers={"Content-Type": "application/json"}, timeout=30)
+    response = requests.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, timeout=30
+    )
     assert response.status_code == 400
     assert response.json()["error"] == "bad_request"
 
 
 def test_parse_endpoint_returns_normalized_entities(stack):
-    parsed = requests.post(f"{stack.rasa_url}/model/parse",
-                           json={"text": "Xalkori dose for ALK-negative lung IMT in a 6-year-old"}, timeout=30).json()
+    parsed = requests.post(
+        f"{stack.rasa_url}/model/parse",
+        json={"text": "Xalkori dose for ALK-negative lung IMT in a 6-year-old"},
+        timeout=30,
+    ).json()
     found = {(e["entity"], e["value"], e.get("role")) for e in parsed["entities"]}
-    assert found == {("drug", "crizotinib", None), ("biomarker", "ALK", "negative"), ("body_site", "lung", None),
-                     ("population", "pediatric", None)}
+    assert found == {
+        ("drug", "crizotinib", None),
+        ("biomarker", "ALK", "negative"),
+        ("body_site", "lung", None),
+        ("population", "pediatric", None),
+    }
 
 
 def test_context_survives_a_restart(stack_factory, tmp_path):

@@ -1,4 +1,5 @@
 """The review sheet and the coverage report."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -44,8 +45,10 @@ def test_coverage_finds_uncited_references(kb):
 
 def test_commands_run(tmp_path):
     out = tmp_path / "sheet.html"
-    for command in (["-m", "knowledge.review_sheet", "--format", "html", "--out", str(out)],
-                    ["-m", "knowledge.coverage"]):
+    for command in (
+        ["-m", "knowledge.review_sheet", "--format", "html", "--out", str(out)],
+        ["-m", "knowledge.coverage"],
+    ):
         result = subprocess.run([sys.executable, *command], cwd=ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
     assert out.read_text().startswith("<!doctype html>")

@@ -1,4 +1,5 @@
 """The NLU components around the classifier: InputGuard first, SafetyGate last."""
+
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.components.safety_gate import GATE_KEY, InputGuard, SafetyGate
@@ -14,8 +15,11 @@ def _through_gate(text, classifier_intent, ranking):
 
 
 def test_rules_override_the_classifier():
-    message = _through_gate("I have chest pain", {"name": "ask_side_effects", "confidence": 0.9},
-                            [{"name": "ask_side_effects", "confidence": 0.9}])
+    message = _through_gate(
+        "I have chest pain",
+        {"name": "ask_side_effects", "confidence": 0.9},
+        [{"name": "ask_side_effects", "confidence": 0.9}],
+    )
     assert message.get("intent") == {"name": "triage_chest_pain", "confidence": 1.0}
     assert message.get("intent_ranking")[0]["name"] == "triage_chest_pain"
     assert message.get(GATE_KEY)["level"] == "emergency"

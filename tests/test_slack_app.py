@@ -3,6 +3,7 @@
 Requests are signed with a test signing secret and dispatched to the Bolt app, the way
 Slack's Events API and interactivity would deliver them.
 """
+
 import json
 import threading
 import time
@@ -14,10 +15,10 @@ from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
+from bot.slack.app import ConfigError, SlackSettings, build_app, conversation_id
+from bot.slack.rasa_client import RasaClient
 from bot.stores.event_log import EventLog
 from bot.stores.feedback import FeedbackStore
-from bot.slack.rasa_client import RasaClient
-from bot.slack.app import ConfigError, SlackSettings, build_app, conversation_id
 from tests.fake_slack import FakeSlackAPI
 
 SECRET = "test-signing-secret"
@@ -32,8 +33,14 @@ def slack(tmp_path):
 def make_app(slack, tmp_path, rasa):
     client = WebClient(token="xoxb-test", base_url=slack.base_url)
     feedback = FeedbackStore(tmp_path / "feedback.db")
-    app = build_app(rasa=rasa, feedback=feedback, events=EventLog(tmp_path / "slack.db"),
-                    bot_token="xoxb-test", signing_secret=SECRET, client=client)
+    app = build_app(
+        rasa=rasa,
+        feedback=feedback,
+        events=EventLog(tmp_path / "slack.db"),
+        bot_token="xoxb-test",
+        signing_secret=SECRET,
+        client=client,
+    )
     return app, feedback
 
 
@@ -54,9 +61,17 @@ def signed(body: str, content_type: str, secret: str = SECRET, extra=None) -> Bo
 
 
 def event_request(event, secret=SECRET, event_id=None, extra=None):
-    body = json.dumps({"token": "legacy", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
-                       "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}", "event_time": int(time.time()),
-                       "event": event})
+    body = json.dumps(
+        {
+            "token": "legacy",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+    )
     return signed(body, "application/json", secret, extra)
 
 
@@ -64,11 +79,20 @@ def click_request(action_id, value, channel="C1", message_ts="100.1", thread_ts=
     message = {"type": "message", "ts": message_ts, "text": "answer"}
     if thread_ts:
         message["thread_ts"] = thread_ts
-    payload = {"type": "block_actions", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
-               "channel": {"id": channel}, "message": message, "container": {"type": "message"},
-               "trigger_id": "1.2.3", "response_url": "http://127.0.0.1:9/unused",
-               "actions": [{"type": "button", "action_id": action_id, "value": value, "block_id": "b",
-                            "action_ts": str(time.time())}]}
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": user},
+        "api_app_id": "A1",
+        "channel": {"id": channel},
+        "message": message,
+        "container": {"type": "message"},
+        "trigger_id": "1.2.3",
+        "response_url": "http://127.0.0.1:9/unused",
+        "actions": [
+            {"type": "button", "action_id": action_id, "value": value, "block_id": "b", "action_ts": str(time.time())}
+        ],
+    }
     return signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
 
@@ -85,8 +109,18 @@ def all_text(post) -> str:
 
 def test_direct_message_is_answered_with_blocks(app, slack):
     bolt, _ = app
-    response = bolt.dispatch(event_request({"type": "message", "channel_type": "im", "channel": "D1", "user": "U1",
-                                            "text": "What is the dose of crizotinib?", "ts": "1.1"}))
+    response = bolt.dispatch(
+        event_request(
+            {
+                "type": "message",
+                "channel_type": "im",
+                "channel": "D1",
+                "user": "U1",
+                "text": "What is the dose of crizotinib?",
+                "ts": "1.1",
+            }
+        )
+    )
     assert response.status == 200
     post = slack.wait_for(1)[0]
     assert post["channel"] == "D1" and not post.get("thread_ts")
@@ -125,8 +159,14 @@ def test_retried_event_is_answered_once(app, slack):
     event = mention("what is IMT?", ts="300.1")
     assert bolt.dispatch(event_request(event, event_id="EvSAME")).status == 200
     slack.wait_for(1)
-    assert bolt.dispatch(event_request(event, event_id="EvSAME", extra={"x-slack-retry-num": ["1"],
-                                                                        "x-slack-retry-reason": ["http_timeout"]})).status == 200
+    assert (
+        bolt.dispatch(
+            event_request(
+                event, event_id="EvSAME", extra={"x-slack-retry-num": ["1"], "x-slack-retry-reason": ["http_timeout"]}
+            )
+        ).status
+        == 200
+    )
     assert bolt.dispatch(event_request(event, event_id="EvSAME")).status == 200
     time.sleep(2)
     assert len(slack.posts()) == 1
@@ -134,8 +174,11 @@ def test_retried_event_is_answered_once(app, slack):
 
 def test_suggestion_button_asks_that_question_in_the_thread(app, slack):
     bolt, _ = app
-    response = bolt.dispatch(click_request("imt_suggest_0", "What are the side effects of crizotinib?",
-                                           message_ts="400.2", thread_ts="400.1"))
+    response = bolt.dispatch(
+        click_request(
+            "imt_suggest_0", "What are the side effects of crizotinib?", message_ts="400.2", thread_ts="400.1"
+        )
+    )
     assert response.status == 200
     post = slack.wait_for(1)[0]
     assert post["thread_ts"] == "400.1" and "From the" in all_text(post)
@@ -146,16 +189,18 @@ def test_audience_button_switches_language(app, slack):
     bolt, _ = app
     bolt.dispatch(click_request("imt_suggest_0", "What is the dose of crizotinib?", channel="D9", message_ts="5.1"))
     slack.wait_for(1)
-    bolt.dispatch(click_request("imt_audience", "I'm a patient, please use plain language", channel="D9",
-                                message_ts="5.2"))
+    bolt.dispatch(
+        click_request("imt_audience", "I'm a patient, please use plain language", channel="D9", message_ts="5.2")
+    )
     post = slack.wait_for(2)[1]
     assert "twice a day" in all_text(post) and "Plain language" not in all_text(post)
 
 
 def test_mass_mentions_and_links_are_never_echoed_live(app, slack):
     bolt, _ = app
-    bolt.dispatch(event_request(mention("<!channel> <!here> <@U999> <https://evil.example|click> what is IMT?",
-                                        ts="600.1")))
+    bolt.dispatch(
+        event_request(mention("<!channel> <!here> <@U999> <https://evil.example|click> what is IMT?", ts="600.1"))
+    )
     post = slack.wait_for(1)[0]
     text = all_text(post)
     for live in ("<!channel>", "<!here>", "<@U999>", "evil.example"):

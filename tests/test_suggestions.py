@@ -1,4 +1,5 @@
 """Every "You might also ask" suggestion is a question the assistant actually answers."""
+
 import pytest
 import requests
 

@@ -1,4 +1,5 @@
 """The web chat channel over HTTP, and the widget in a real headless Chromium."""
+
 import os
 import shutil
 import uuid
@@ -10,7 +11,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "results"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-XSS = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script> what is IMT?"
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> what is IMT?'
 
 
 def web_sender():
@@ -30,8 +31,11 @@ def test_message_history_transcript_and_feedback(stack):
     transcript = requests.get(f"{base}/transcript", params={"sender": sender}, timeout=30)
     assert transcript.headers["Content-Disposition"].startswith("attachment")
     assert "**You:**" in transcript.text and "Sources" in transcript.text and "https://" in transcript.text
-    vote = requests.post(f"{base}/feedback", json={"sender": sender, "vote": "up",
-                                                   "feedback": {"topic": "overview", "claim_ids": ["x"]}}, timeout=30)
+    vote = requests.post(
+        f"{base}/feedback",
+        json={"sender": sender, "vote": "up", "feedback": {"topic": "overview", "claim_ids": ["x"]}},
+        timeout=30,
+    )
     assert vote.json() == {"ok": True}
 
 
@@ -43,8 +47,13 @@ def test_web_channel_reads_only_web_conversations(stack, path, params):
 
 def test_bad_feedback_and_sender_are_rejected(stack):
     base = f"{stack.rasa_url}/webhooks/web"
-    assert requests.post(f"{base}/feedback", json={"sender": web_sender(), "vote": "meh"}, timeout=30).status_code == 400
-    assert requests.post(f"{base}/message", json={"sender": "someone-else", "message": "hi"}, timeout=30).status_code == 400
+    assert (
+        requests.post(f"{base}/feedback", json={"sender": web_sender(), "vote": "meh"}, timeout=30).status_code == 400
+    )
+    assert (
+        requests.post(f"{base}/message", json={"sender": "someone-else", "message": "hi"}, timeout=30).status_code
+        == 400
+    )
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +62,19 @@ def browser():
 
     assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: install Debian's chromium (bot/test.sh does)"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -127,8 +146,10 @@ def test_widget_in_a_real_browser(stack, browser):
 def test_widget_embeds_with_one_script_tag(stack, browser, tmp_path):
     """A host page on another origin embeds the widget with the one-line snippet."""
     page = browser.new_page()
-    page.set_content(f'<html><body><h1>Host site</h1><script src="{stack.rasa_url}/webhooks/web/widget.js" defer>'
-                     "</script></body></html>")
+    page.set_content(
+        f'<html><body><h1>Host site</h1><script src="{stack.rasa_url}/webhooks/web/widget.js" defer>'
+        "</script></body></html>"
+    )
     page.wait_for_selector(".imt-launcher")
     assert page.locator("#imt-panel").count() == 1 and page.locator("#imt-panel").is_hidden()
     page.click(".imt-launcher")

@@ -1,7 +1,9 @@
 """Pieces the REST and web channels share: request validation and one-message collection."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text, Tuple
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel
 from sanic import response
@@ -18,7 +20,7 @@ SERVER_TROUBLE = (
 class AnswerCollector(CollectingOutputChannel):
     """Collects each bot response as a single message (text, buttons and payload together)."""
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         keep = {k: v for k, v in message.items() if v not in (None, [], {})}
         await self._persist_message({"recipient_id": recipient_id, **keep})
 
@@ -47,16 +49,23 @@ def json_object(request: Request) -> Optional[Dict[str, Any]]:
     return body if isinstance(body, dict) else None
 
 
-def read_message_request(request: Request, default_sender: str = "default") -> Tuple[Optional[Dict], Optional[HTTPResponse]]:
-    """The validated {sender, text, metadata} of a chat request, or the 400 to send back."""
+@dataclass(frozen=True)
+class ChatRequest:
+    sender: str
+    text: str
+    metadata: Optional[Dict[str, Any]] = None
+
+
+def read_message_request(request: Request, default_sender: str = "default") -> Union[ChatRequest, HTTPResponse]:
+    """The validated chat request, or the 400 to send back."""
     body = json_object(request)
     if body is None:
-        return None, bad_request('Send a JSON object such as {"sender": "user-1", "message": "What is IMT?"}.')
+        return bad_request('Send a JSON object such as {"sender": "user-1", "message": "What is IMT?"}.')
     sender = body.get("sender") or default_sender
     if not isinstance(sender, str) or len(sender) > MAX_SENDER_CHARS:
-        return None, bad_request(f"'sender' must be a string of at most {MAX_SENDER_CHARS} characters.")
+        return bad_request(f"'sender' must be a string of at most {MAX_SENDER_CHARS} characters.")
     text = message_text(body.get("message"))
     if text is None:
-        return None, bad_request("'message' must be a string.")
+        return bad_request("'message' must be a string.")
     metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
-    return {"sender": sender, "text": text, "metadata": metadata}, None
+    return ChatRequest(sender, text, metadata)

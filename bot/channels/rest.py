@@ -5,11 +5,12 @@ buttons and structured payload together (the stock collector splits text on blan
 lines and sends the payload separately), and malformed requests get a clear 400
 instead of a 500 or an empty list.
 """
+
 from __future__ import annotations
 
 import logging
 from asyncio import CancelledError
-from typing import Awaitable, Callable, Text
+from typing import Awaitable, Callable
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
@@ -22,8 +23,9 @@ from bot.channels.common import SERVER_TROUBLE, AnswerCollector, read_message_re
 logger = logging.getLogger(__name__)
 
 
-async def handle_message(on_new_message: Callable[[UserMessage], Awaitable[None]], channel: str,
-                         sender: str, text: str, metadata=None) -> list:
+async def handle_message(
+    on_new_message: Callable[[UserMessage], Awaitable[None]], channel: str, sender: str, text: str, metadata=None
+) -> list:
     """Run one user message through Rasa; never returns an empty list."""
     collector = AnswerCollector()
     try:
@@ -39,7 +41,7 @@ async def handle_message(on_new_message: Callable[[UserMessage], Awaitable[None]
 
 class ImtRestInput(RestInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
@@ -51,9 +53,11 @@ class ImtRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            fields, error = read_message_request(request)
-            if error:
-                return error
-            return response.json(await handle_message(on_new_message, self.name(), **fields))
+            chat = read_message_request(request)
+            if isinstance(chat, HTTPResponse):
+                return chat
+            return response.json(
+                await handle_message(on_new_message, self.name(), chat.sender, chat.text, chat.metadata)
+            )
 
         return webhook

@@ -11,11 +11,12 @@ It runs inside the Rasa server, so it needs no other process; the conversation l
 the tracker store like every other channel's. Bot messages are rendered to HTML on the
 server by bot/rendering/html.py, the widget only inserts them.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
@@ -25,10 +26,10 @@ from sanic.response import HTTPResponse
 
 from bot.channels.common import bad_request, json_object, read_message_request
 from bot.channels.rest import handle_message
-from bot.stores.feedback import VOTES, FeedbackStore
 from bot.rendering.common import read_bot_message
 from bot.rendering.html import render_html, render_user_html
 from bot.rendering.markdown import render_transcript
+from bot.stores.feedback import VOTES, FeedbackStore
 
 STATIC = Path(__file__).resolve().parent / "static"
 # Web conversations only: the widget can never read a Slack or REST conversation.
@@ -46,11 +47,11 @@ class WebChatInput(InputChannel):
         self._feedback = FeedbackStore(Path(feedback_db) if feedback_db else None)
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "web"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebChatInput":
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> WebChatInput:
         return cls((credentials or {}).get("feedback_db"))
 
     async def _turns(self, request: Request, sender: str) -> List[Dict[str, Any]]:
@@ -72,17 +73,16 @@ class WebChatInput(InputChannel):
 
         @web.route("/<asset:(widget\\.js|widget\\.css)>", methods=["GET"])
         async def asset(request: Request, asset: str) -> HTTPResponse:
-            return response.text(self._assets[asset], content_type=ASSETS[asset],
-                                 headers={"Cache-Control": "no-cache"})
+            return response.text(self._assets[asset], content_type=ASSETS[asset], headers={"Cache-Control": "no-cache"})
 
         @web.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
-            fields, error = read_message_request(request)
-            if error:
-                return error
-            if not WEB_SENDER.match(fields["sender"]):
+            chat = read_message_request(request)
+            if isinstance(chat, HTTPResponse):
+                return chat
+            if not WEB_SENDER.match(chat.sender):
                 return bad_request("'sender' must look like web-<8 to 64 letters, digits or dashes>.")
-            replies = await handle_message(on_new_message, self.name(), **fields)
+            replies = await handle_message(on_new_message, self.name(), chat.sender, chat.text, chat.metadata)
             return response.json({"messages": [{"html": render_html(read_bot_message(r))} for r in replies]})
 
         def sender_arg(request: Request) -> Optional[str]:
@@ -95,9 +95,16 @@ class WebChatInput(InputChannel):
             if not sender:
                 return bad_request("Pass ?sender=web-… as used by the widget.")
             turns = await self._turns(request, sender)
-            return response.json({"turns": [
-                {"from": "user", "html": render_user_html(t["text"])} if t["from"] == "user"
-                else {"from": "bot", "html": render_html(t["message"])} for t in turns]})
+            return response.json(
+                {
+                    "turns": [
+                        {"from": "user", "html": render_user_html(t["text"])}
+                        if t["from"] == "user"
+                        else {"from": "bot", "html": render_html(t["message"])}
+                        for t in turns
+                    ]
+                }
+            )
 
         @web.route("/transcript", methods=["GET"])
         async def transcript(request: Request) -> HTTPResponse:
@@ -105,19 +112,26 @@ class WebChatInput(InputChannel):
             if not sender:
                 return bad_request("Pass ?sender=web-… as used by the widget.")
             markdown = render_transcript(await self._turns(request, sender))
-            return response.text(markdown, content_type="text/markdown; charset=utf-8", headers={
-                "Content-Disposition": 'attachment; filename="imt-transcript.md"'})
+            return response.text(
+                markdown,
+                content_type="text/markdown; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="imt-transcript.md"'},
+            )
 
         @web.route("/feedback", methods=["POST"])
         async def feedback(request: Request) -> HTTPResponse:
             body = json_object(request)
             if body is None or not WEB_SENDER.match(str(body.get("sender", ""))) or body.get("vote") not in VOTES:
-                return bad_request("Send {\"sender\": \"web-…\", \"vote\": \"up\"|\"down\", \"feedback\": {...}}.")
-            record = body.get("feedback") if isinstance(body.get("feedback"), dict) else {}
-            self._feedback.record(channel="web", conversation_id=body["sender"], vote=body["vote"],
-                                  topic=str(record.get("topic") or "") or None,
-                                  claim_ids=[str(c) for c in record.get("claim_ids") or []][:50],
-                                  citations=[str(c) for c in record.get("citations") or []][:50])
+                return bad_request('Send {"sender": "web-…", "vote": "up"|"down", "feedback": {...}}.')
+            record: Dict[str, Any] = body["feedback"] if isinstance(body.get("feedback"), dict) else {}
+            self._feedback.record(
+                channel="web",
+                conversation_id=body["sender"],
+                vote=body["vote"],
+                topic=str(record.get("topic") or "") or None,
+                claim_ids=[str(c) for c in record.get("claim_ids") or []][:50],
+                citations=[str(c) for c in record.get("citations") or []][:50],
+            )
             return response.json({"ok": True})
 
         return web

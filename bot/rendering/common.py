@@ -3,12 +3,12 @@
 Renderers take the AnswerPayload the actions produced; none of them looks anything up in
 the knowledge base or re-derives an answer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from knowledge.render_text import review_line
 from knowledge.schema import AnswerPayload, Audience
 
 AUDIENCE_SWITCH = {
@@ -54,8 +54,11 @@ def read_bot_message(message: Dict[str, Any]) -> BotMessage:
     if custom.get("type") == "imt_answer":
         return BotMessage(answer=AnswerPayload(**custom), lead=custom.get("lead"), text=message.get("text") or "")
     if custom.get("type") == "imt_triage":
-        return BotMessage(text=message.get("text") or "", buttons=buttons,
-                          triage=Triage(str(custom.get("level") or "emergency"), str(custom.get("category") or "")))
+        return BotMessage(
+            text=message.get("text") or "",
+            buttons=buttons,
+            triage=Triage(str(custom.get("level") or "emergency"), str(custom.get("category") or "")),
+        )
     if custom.get("type") == "imt_sources":
         return BotMessage(text=message.get("text") or "", references=custom.get("references") or [], buttons=buttons)
     return BotMessage(text=message.get("text") or custom.get("text") or "", buttons=buttons)
@@ -68,5 +71,8 @@ def audience_switch(answer: AnswerPayload):
 
 def feedback_record(answer: AnswerPayload) -> Dict[str, Any]:
     """What a 👍/👎 on this answer stores: topic, claims and citations shown."""
-    return {"topic": answer.topic, "claim_ids": list(answer.claim_ids),
-            "citations": [c.ref_id for c in answer.citations]}
+    return {
+        "topic": answer.topic,
+        "claim_ids": list(answer.claim_ids),
+        "citations": [c.ref_id for c in answer.citations],
+    }

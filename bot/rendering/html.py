@@ -4,12 +4,15 @@ The widget inserts these fragments as they are; every piece of text from the use
 knowledge base or the bot goes through autoescape, and links are only the http(s)
 addresses validated by the knowledge schema.
 """
+
 from __future__ import annotations
 
 import json
+
 from jinja2 import Environment, select_autoescape
 
-from bot.rendering.common import FEEDBACK_VOTES, BotMessage, audience_switch, feedback_record, review_line
+from bot.rendering.common import FEEDBACK_VOTES, BotMessage, audience_switch, feedback_record
+from knowledge.render_text import review_line
 
 _ENV = Environment(autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
 
@@ -62,8 +65,12 @@ def render_html(message: BotMessage) -> str:
     if message.answer is not None:
         answer = message.answer
         return _ANSWER.render(
-            a=answer, lead=message.lead, review=review_line(answer), switch=audience_switch(answer),
-            links={c.n: c.link for c in answer.citations}, votes=FEEDBACK_VOTES,
+            a=answer,
+            lead=message.lead,
+            review=review_line(answer),
+            switch=audience_switch(answer),
+            links={c.n: c.link for c in answer.citations},
+            votes=FEEDBACK_VOTES,
             feedback=json.dumps(feedback_record(answer)),
         ).strip()
     text = message.text

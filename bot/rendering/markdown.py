@@ -1,4 +1,5 @@
 """Markdown transcript of a conversation, with each answer's citations."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List

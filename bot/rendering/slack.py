@@ -3,13 +3,14 @@
 All text is escaped for Slack (&, <, >), so nothing a user or the knowledge base writes
 can turn into a live mention (<!channel>, <@U…>) or a disguised link.
 """
+
 from __future__ import annotations
 
 import json
 from typing import Any, Dict, List
 
-from bot.rendering.common import FEEDBACK_VOTES, BotMessage, audience_switch, feedback_record, review_line
-from knowledge.render_text import render_text
+from bot.rendering.common import FEEDBACK_VOTES, BotMessage, audience_switch, feedback_record
+from knowledge.render_text import render_text, review_line
 
 SECTION_LIMIT = 2900  # Slack allows 3000 characters per text object
 ACTION_SUGGEST = "imt_suggest"
@@ -36,8 +37,12 @@ def _section(text: str) -> Dict[str, Any]:
 
 
 def _button(text: str, action_id: str, value: str, style: str = "") -> Dict[str, Any]:
-    button = {"type": "button", "text": {"type": "plain_text", "text": text[:75], "emoji": True},
-              "action_id": action_id, "value": value[:2000]}
+    button = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text[:75], "emoji": True},
+        "action_id": action_id,
+        "value": value[:2000],
+    }
     if style:
         button["style"] = style
     return button
@@ -46,15 +51,26 @@ def _button(text: str, action_id: str, value: str, style: str = "") -> Dict[str,
 def render_blocks(message: BotMessage) -> List[Dict[str, Any]]:
     if message.triage is not None:
         # First and prominent: a header, then the reply; nothing else competes with it.
-        return [{"type": "header", "text": {"type": "plain_text", "text": f"⚠️ {message.triage.heading}"[:150],
-                                            "emoji": True}},
-                _section(f"*{escape(message.text)}*")]
+        return [
+            {
+                "type": "header",
+                "text": {"type": "plain_text", "text": f"⚠️ {message.triage.heading}"[:150], "emoji": True},
+            },
+            _section(f"*{escape(message.text)}*"),
+        ]
     if message.answer is None:
-        blocks = [_section(escape(message.text or "…"))]
+        plain = [_section(escape(message.text or "…"))]
         if message.buttons:
-            blocks.append({"type": "actions", "elements": [
-                _button(b["title"], f"{ACTION_SUGGEST}_{i}", b["payload"]) for i, b in enumerate(message.buttons[:5])]})
-        return blocks
+            plain.append(
+                {
+                    "type": "actions",
+                    "elements": [
+                        _button(b["title"], f"{ACTION_SUGGEST}_{i}", b["payload"])
+                        for i, b in enumerate(message.buttons[:5])
+                    ],
+                }
+            )
+        return plain
 
     answer = message.answer
     links = {c.n: c.link for c in answer.citations}
@@ -75,14 +91,25 @@ def render_blocks(message: BotMessage) -> List[Dict[str, Any]]:
     footer = [escape(line) for line in (review_line(answer), answer.disclaimer) if line]
     blocks.append({"type": "context", "elements": [_mrkdwn(f"_{text}_") for text in footer]})
     if answer.suggestions:
-        blocks.append({"type": "actions", "block_id": "imt_suggestions", "elements": [
-            _button(s, f"{ACTION_SUGGEST}_{i}", s) for i, s in enumerate(answer.suggestions[:5])]})
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "imt_suggestions",
+                "elements": [_button(s, f"{ACTION_SUGGEST}_{i}", s) for i, s in enumerate(answer.suggestions[:5])],
+            }
+        )
     label, switch_message = audience_switch(answer)
     feedback = json.dumps(feedback_record(answer), separators=(",", ":"))
-    blocks.append({"type": "actions", "block_id": "imt_controls", "elements": [
-        _button(label, ACTION_AUDIENCE, switch_message),
-        *[_button(icon, f"{ACTION_FEEDBACK}_{vote}", feedback) for vote, icon in FEEDBACK_VOTES.items()],
-    ]})
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": "imt_controls",
+            "elements": [
+                _button(label, ACTION_AUDIENCE, switch_message),
+                *[_button(icon, f"{ACTION_FEEDBACK}_{vote}", feedback) for vote, icon in FEEDBACK_VOTES.items()],
+            ],
+        }
+    )
     return blocks
 
 

@@ -8,6 +8,7 @@ within Slack's 3 seconds and the Rasa round trip runs after the ack. Retried eve
     SLACK_MODE=socket SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… python -m bot.slack.app
     SLACK_MODE=http SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… python -m bot.slack.app  # POST /slack/events
 """
+
 from __future__ import annotations
 
 import json
@@ -15,17 +16,16 @@ import logging
 import re
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from bot.stores.event_log import EventLog
-from bot.stores.feedback import FeedbackStore
-from bot.slack.rasa_client import RasaClient
 from bot.rendering.common import read_bot_message
 from bot.rendering.slack import ACTION_AUDIENCE, ACTION_FEEDBACK, ACTION_SUGGEST, fallback_text, render_blocks
+from bot.slack.rasa_client import RasaClient
+from bot.stores.event_log import EventLog
+from bot.stores.feedback import FeedbackStore
 from knowledge.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class SlackSettings:
     port: int
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "SlackSettings":
+    def from_settings(cls, settings: Settings) -> SlackSettings:
         mode = settings.slack_mode
         needed = {"SLACK_BOT_TOKEN": settings.slack_bot_token}
         if mode == "socket":
@@ -57,10 +57,15 @@ class SlackSettings:
         missing = [name for name, value in needed.items() if not value]
         if missing:
             raise ConfigError(
-                f"{mode} mode needs {', '.join(missing)} in the environment "
-                "(see README, 'Connect a Slack workspace')")
-        return cls(mode, str(settings.slack_bot_token), settings.slack_app_token, settings.slack_signing_secret,
-                   settings.slack_port)
+                f"{mode} mode needs {', '.join(missing)} in the environment (see README, 'Connect a Slack workspace')"
+            )
+        return cls(
+            mode,
+            str(settings.slack_bot_token),
+            settings.slack_app_token,
+            settings.slack_signing_secret,
+            settings.slack_port,
+        )
 
 
 def conversation_id(team: str, channel: str, user: str, thread_ts: Optional[str]) -> str:
@@ -83,11 +88,22 @@ def _clicked_conversation(body: Dict[str, Any]) -> Tuple[str, Optional[str], str
     return channel, thread_ts, conversation_id(team, channel, body["user"]["id"], thread_ts)
 
 
-def build_app(*, rasa: RasaClient, feedback: FeedbackStore, events: EventLog, bot_token: str,
-              signing_secret: Optional[str] = None, client: Optional[WebClient] = None) -> App:
-    app = App(token=bot_token, signing_secret=signing_secret, client=client,
-              # Ack first, then do the Rasa round trip (Slack wants an answer within 3 s).
-              process_before_response=False)
+def build_app(
+    *,
+    rasa: RasaClient,
+    feedback: FeedbackStore,
+    events: EventLog,
+    bot_token: str,
+    signing_secret: Optional[str] = None,
+    client: Optional[WebClient] = None,
+) -> App:
+    app = App(
+        token=bot_token,
+        signing_secret=signing_secret,
+        client=client,
+        # Ack first, then do the Rasa round trip (Slack wants an answer within 3 s).
+        process_before_response=False,
+    )
 
     @app.middleware
     def answer_each_event_once(body: Dict[str, Any], request, next: Callable[[], BoltResponse]):
@@ -107,8 +123,14 @@ def build_app(*, rasa: RasaClient, feedback: FeedbackStore, events: EventLog, bo
             return
         for reply in replies:
             message = read_bot_message(reply)
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, blocks=render_blocks(message),
-                                    text=fallback_text(message), unfurl_links=False, unfurl_media=False)
+            client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                blocks=render_blocks(message),
+                text=fallback_text(message),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
 
     @app.event("message")
     def direct_message(event: Dict[str, Any], body: Dict[str, Any], client: WebClient) -> None:
@@ -136,9 +158,14 @@ def build_app(*, rasa: RasaClient, feedback: FeedbackStore, events: EventLog, bo
         ack()
         record = json.loads(action["value"])
         channel, thread_ts, sender = _clicked_conversation(body)
-        feedback.record(channel="slack", conversation_id=sender, vote=action["action_id"].rsplit("_", 1)[1],
-                        topic=record.get("topic"), claim_ids=record.get("claim_ids", []),
-                        citations=record.get("citations", []))
+        feedback.record(
+            channel="slack",
+            conversation_id=sender,
+            vote=action["action_id"].rsplit("_", 1)[1],
+            topic=record.get("topic"),
+            claim_ids=record.get("claim_ids", []),
+            citations=record.get("citations", []),
+        )
         client.chat_postEphemeral(channel=channel, user=body["user"]["id"], thread_ts=thread_ts, text=FEEDBACK_THANKS)
 
     return app
@@ -151,9 +178,13 @@ def main() -> int:
     except (ConfigError, ValueError) as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 2
-    app = build_app(rasa=RasaClient(), feedback=FeedbackStore(),
-                    events=EventLog(get_settings().slack_db),
-                    bot_token=settings.bot_token, signing_secret=settings.signing_secret)
+    app = build_app(
+        rasa=RasaClient(),
+        feedback=FeedbackStore(),
+        events=EventLog(get_settings().slack_db),
+        bot_token=settings.bot_token,
+        signing_secret=settings.signing_secret,
+    )
     if settings.mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

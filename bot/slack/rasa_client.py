@@ -3,6 +3,7 @@
 requests with urllib3's Retry: connection errors and 502/503/504 are retried with
 backoff; POST is retried only on connection failures before the request was sent.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -19,8 +20,15 @@ class RasaClient:
         self.base_url = (base_url or get_settings().rasa_url).rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
-        retry = Retry(total=3, connect=3, read=0, status=3, backoff_factor=0.5,
-                      status_forcelist=(502, 503, 504), allowed_methods=frozenset({"GET", "POST"}))
+        retry = Retry(
+            total=3,
+            connect=3,
+            read=0,
+            status=3,
+            backoff_factor=0.5,
+            status_forcelist=(502, 503, 504),
+            allowed_methods=frozenset({"GET", "POST"}),
+        )
         self.session.mount("http://", HTTPAdapter(max_retries=retry))
         self.session.mount("https://", HTTPAdapter(max_retries=retry))
 

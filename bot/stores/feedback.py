@@ -1,21 +1,21 @@
 """Answer feedback (👍/👎) from Slack and the web widget, stored in SQLite.
 
-    python -m bot.stores.feedback export [--db var/feedback.db] [--out feedback.csv]
+python -m bot.stores.feedback export [--db var/feedback.db] [--out feedback.csv]
 """
+
 from __future__ import annotations
 
 import argparse
 import csv
 import json
-import os
 import sqlite3
 import sys
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO, Iterable, List, Optional
 
 from knowledge.settings import get_settings
-from typing import IO, Iterable, List, Optional
 
 VOTES = ("up", "down")
 COLUMNS = ("id", "created_at", "channel", "conversation_id", "topic", "vote", "claim_ids", "citations")
@@ -41,15 +41,33 @@ class FeedbackStore:
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=10)
 
-    def record(self, *, channel: str, conversation_id: str, vote: str, topic: Optional[str],
-               claim_ids: Iterable[str], citations: Iterable[str]) -> None:
+    def record(
+        self,
+        *,
+        channel: str,
+        conversation_id: str,
+        vote: str,
+        topic: Optional[str],
+        claim_ids: Iterable[str],
+        citations: Iterable[str],
+    ) -> None:
         if vote not in VOTES:
             raise ValueError(f"vote must be one of {VOTES}")
-        row = (datetime.now(timezone.utc).isoformat(timespec="seconds"), channel, conversation_id, topic, vote,
-               json.dumps(list(claim_ids)), json.dumps(list(citations)))
+        row = (
+            datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            channel,
+            conversation_id,
+            topic,
+            vote,
+            json.dumps(list(claim_ids)),
+            json.dumps(list(citations)),
+        )
         with self._lock, self._connect() as db:
-            db.execute("INSERT INTO feedback (created_at, channel, conversation_id, topic, vote, claim_ids, citations)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+            db.execute(
+                "INSERT INTO feedback (created_at, channel, conversation_id, topic, vote, claim_ids, citations)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
 
     def rows(self) -> List[tuple]:
         with self._connect() as db:

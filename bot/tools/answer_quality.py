@@ -1,10 +1,11 @@
 """Answer-quality suite: questions -> required facts, through the real REST API.
 
-    PYTHONPATH=. .venv/bin/python -m bot.tools.answer_quality --url http://127.0.0.1:5005
+    .venv/bin/python -m bot.tools.answer_quality tests/answer_quality/cases.yml --url http://127.0.0.1:5005
 
-Per topic it reports the share of answers that contain every required fact, that carry
-citations and that carry the disclaimer.
+Per case it checks that the answer contains every required fact, carries citations and
+carries the disclaimer; per topic it reports the shares.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,20 +14,19 @@ import sys
 import uuid
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import requests
 import yaml
 
 from bot.tools.reports import save_report
 
-ROOT = Path(__file__).resolve().parents[2]
-CASES_FILE = ROOT / "tests" / "answer_quality" / "cases.yml"
 PATIENT_SWITCH = "I'm a patient, please use plain language"
 
 
-def load_cases(path: Path = CASES_FILE) -> List[Dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+def load_cases(path: Path) -> List[Dict[str, Any]]:
+    cases: List[Dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+    return cases
 
 
 def _send(session: requests.Session, url: str, sender: str, text: str) -> List[Dict]:
@@ -42,21 +42,32 @@ def run_case(session: requests.Session, url: str, case: Dict) -> Dict:
     for earlier in case.get("context") or []:
         _send(session, url, sender, earlier)
     replies = _send(session, url, sender, case["question"])
-    answer = next((r["custom"] for r in replies if (r.get("custom") or {}).get("type") == "imt_answer"), None)
+    answer: Dict[str, Any] = next(
+        (r["custom"] for r in replies if (r.get("custom") or {}).get("type") == "imt_answer"), {}
+    )
     text = answer["answer"] if answer else " ".join(r.get("text") or "" for r in replies)
     missing = [fact for fact in case["required"] if not re.search(fact, text, re.IGNORECASE)]
     return {
-        "id": case["id"], "topic": case["topic"],
+        "id": case["id"],
+        "topic": case["topic"],
         "facts_ok": not missing and bool(answer) and answer["topic"] == case["topic"],
         "cited": bool(answer and answer["citations"]),
         "disclaimer": bool(answer and answer["disclaimer"] and answer["disclaimer"] in replies[0].get("text", "")),
-        "got_topic": answer["topic"] if answer else None, "missing": missing,
+        "got_topic": answer.get("topic"),
+        "missing": missing,
     }
 
 
-def evaluate(url: str, cases: List[Dict]) -> Dict:
+def passed(result: Dict[str, Any]) -> bool:
+    return bool(result["facts_ok"] and result["cited"] and result["disclaimer"])
+
+
+def run_cases(url: str, cases: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     with requests.Session() as session:
-        results = [run_case(session, url, case) for case in cases]
+        return [run_case(session, url, case) for case in cases]
+
+
+def summarize(results: List[Dict[str, Any]]) -> Dict[str, Any]:
     per_topic: Dict[str, Dict] = defaultdict(lambda: {"cases": 0, "facts_ok": 0, "cited": 0, "disclaimer": 0})
     for result in results:
         row = per_topic[result["topic"]]
@@ -67,15 +78,19 @@ def evaluate(url: str, cases: List[Dict]) -> Dict:
         topic: {"cases": row["cases"], **{key: row[key] / row["cases"] for key in ("facts_ok", "cited", "disclaimer")}}
         for topic, row in sorted(per_topic.items())
     }
-    return {"per_topic": shares, "failures": [r for r in results if not (r["facts_ok"] and r["cited"] and r["disclaimer"])]}
+    return {
+        "per_topic": shares,
+        "failures": [r for r in results if not passed(r)],
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the answer-quality suite against a running server.")
+    parser.add_argument("cases", type=Path, help="the cases file, e.g. tests/answer_quality/cases.yml")
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    report = evaluate(args.url, load_cases())
+    report = summarize(run_cases(args.url, load_cases(args.cases)))
     print(f"{'topic':<14}{'cases':>6}{'facts':>8}{'cited':>8}{'disclaimer':>12}")
     for topic, row in report["per_topic"].items():
         print(f"{topic:<14}{row['cases']:>6}{row['facts_ok']:>8.0%}{row['cited']:>8.0%}{row['disclaimer']:>12.0%}")

@@ -1,11 +1,12 @@
-"""Evaluate the NLU on the held-out split (nlu/test), which training never sees.
+"""Evaluate the NLU on a held-out split (tests/nlu/), which training never sees.
 
 Intent accuracy and macro-F1 come from the server's /model/parse, so the whole
 pipeline (input guard, classifier, fallback, safety gate) is measured as deployed.
 Entity F1 counts exact (entity, normalized value, role) matches per message.
 
-    python -m bot.tools.evaluate_nlu --url http://127.0.0.1:5005 [--out results/nlu_eval.json]
+    python -m bot.tools.evaluate_nlu tests/nlu --url http://127.0.0.1:5005 [--out results/nlu_eval.json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,17 +21,16 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from bot.tools.reports import save_report
 
-ROOT = Path(__file__).resolve().parents[1]
-HELD_OUT = ROOT / "nlu" / "test"
-
-
-def load_held_out(path: Path = HELD_OUT) -> List[Dict]:
+def load_held_out(path: Path) -> List[Dict]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(path))
     return [
-        {"text": m.get("text"), "intent": m.get("intent"),
-         "entities": [(e["entity"], e.get("value"), e.get("role")) for e in m.get("entities") or []]}
+        {
+            "text": m.get("text"),
+            "intent": m.get("intent"),
+            "entities": [(e["entity"], e.get("value"), e.get("role")) for e in m.get("entities") or []],
+        }
         for m in data.intent_examples
     ]
 
@@ -54,8 +54,15 @@ def evaluate(url: str, examples: List[Dict]) -> Dict:
             counts = _entity_counts(example["entities"], entities)
             tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
             if intent != example["intent"] or counts[1] or counts[2]:
-                errors.append({"text": example["text"], "expected": example["intent"], "predicted": intent,
-                               "expected_entities": example["entities"], "predicted_entities": entities})
+                errors.append(
+                    {
+                        "text": example["text"],
+                        "expected": example["intent"],
+                        "predicted": intent,
+                        "expected_entities": example["entities"],
+                        "predicted_entities": entities,
+                    }
+                )
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     labels = sorted(set(gold))
@@ -72,10 +79,11 @@ def evaluate(url: str, examples: List[Dict]) -> Dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("held_out", type=Path, help="a folder or file of held-out NLU examples, e.g. tests/nlu")
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    report = evaluate(args.url, load_held_out())
+    report = evaluate(args.url, load_held_out(args.held_out))
     summary = {k: v for k, v in report.items() if k != "errors"}
     print(json.dumps(summary, indent=2))
     for error in report["errors"]:

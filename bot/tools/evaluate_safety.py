@@ -5,6 +5,7 @@
 Runs the detector in process (no server). A message counts as caught when the detector
 gives it its level or a more urgent one; the category is reported separately.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -71,8 +72,10 @@ def print_report(report: Dict[str, Any], show_texts: bool) -> None:
         print(f"{name:<20}{row['cases']:>6}{row['recall']:>8.0%}{row['same_category']:>10}")
     near = report["per_category"].get("near_miss")
     if near:
-        print(f"near misses: {near['cases']}, flagged {len(report['false_positives'])} "
-              f"(false-positive rate {report['false_positive_rate']:.1%})")
+        print(
+            f"near misses: {near['cases']}, flagged {len(report['false_positives'])} "
+            f"(false-positive rate {report['false_positive_rate']:.1%})"
+        )
     print(f"missed emergencies, crises or urgent messages: {len(report['misses'])}")
     if show_texts:
         for case in report["misses"]:

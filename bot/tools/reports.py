@@ -1,4 +1,5 @@
 """Write an evaluation report as JSON (results/ by default)."""
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@
 `rasa train` is slow even when it decides to skip work, so the run and test commands
 compare a hash of every training input with the one stored next to the model.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,17 +25,25 @@ TRAINING_DATA = [ROOT / "nlu" / "data", ROOT / "stories"]
 # The tokenizer shapes the trained features (it masks entity mentions found by the entity
 # rules), so its code and the vocabulary count as training inputs; the safety gate runs at
 # prediction time only and needs no retraining.
-CODE = [ROOT / "nlu" / "spacy_pipeline.py", ROOT / "nlu" / "components" / "spacy_tokenizer.py",
-        ROOT / "nlu" / "components" / "imt_entities.py", ROOT / "knowledge" / "vocabulary.yml",
-        ROOT / "knowledge" / "vocabulary.py", ROOT / "pyproject.toml"]
+CODE = [
+    ROOT / "nlu" / "spacy_pipeline.py",
+    ROOT / "nlu" / "components" / "spacy_tokenizer.py",
+    ROOT / "nlu" / "components" / "imt_entities.py",
+    ROOT / "knowledge" / "vocabulary.yml",
+    ROOT / "knowledge" / "vocabulary.py",
+    ROOT / "pyproject.toml",
+]
 
 
 def _files(paths: Iterable[Path]) -> List[Path]:
     found: List[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in {".yml", ".yaml", ".py"}
-                         and "__pycache__" not in p.parts)
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix in {".yml", ".yaml", ".py"} and "__pycache__" not in p.parts
+            )
         elif path.exists():
             found.append(path)
     return found
@@ -50,10 +59,20 @@ def fingerprint() -> str:
 
 def train_command() -> List[str]:
     return [
-        sys.executable, "-m", "rasa", "train",
-        "--domain", str(DOMAIN), "--config", str(CONFIG),
-        "--data", *[str(p) for p in TRAINING_DATA],
-        "--out", str(MODEL_DIR), "--fixed-model-name", MODEL_NAME,
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--domain",
+        str(DOMAIN),
+        "--config",
+        str(CONFIG),
+        "--data",
+        *[str(p) for p in TRAINING_DATA],
+        "--out",
+        str(MODEL_DIR),
+        "--fixed-model-name",
+        MODEL_NAME,
     ]
 
 

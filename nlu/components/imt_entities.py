@@ -3,11 +3,12 @@
 Returns normalized values (Xalkori -> crizotinib, "ALK-negative" -> ALK with role
 "negative", "6-year-old" -> pediatric), so /model/parse already carries them.
 """
+
 from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -44,11 +45,16 @@ def find_entities(text: str) -> List[Dict[str, Any]]:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "ImtEntityExtractor":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ImtEntityExtractor:
         return cls(config)
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._config = config
         self._nlp = entity_nlp()
         self._bands = load_vocabulary().age_bands
@@ -68,12 +74,22 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
                 continue
             value, _, status = span.ent_id_.partition(STATUS_SEPARATOR)
             minus = span[-1]
-            if label == "biomarker" and minus.text == "-" and not minus.whitespace_ \
-                    and minus.i + 1 < len(doc) and doc[minus.i + 1].is_alpha:
+            if (
+                label == "biomarker"
+                and minus.text == "-"
+                and not minus.whitespace_
+                and minus.i + 1 < len(doc)
+                and doc[minus.i + 1].is_alpha
+            ):
                 # "ALK-IHC" is a compound word, not "ALK-negative".
                 span, status = span[:-1], ""
-            entity = {"entity": label, "value": value, "start": span.start_char,
-                      "end": span.end_char, "confidence_entity": 1.0}
+            entity = {
+                "entity": label,
+                "value": value,
+                "start": span.start_char,
+                "end": span.end_char,
+                "confidence_entity": 1.0,
+            }
             if status:
                 entity["role"] = status
             entities.append(entity)
@@ -92,13 +108,20 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
                 years = number / 12 if unit == "months" else number
                 if years > 120:
                     continue
-                found.append({"entity": "population", "value": age_population(years, self._bands),
-                              "start": match.start(), "end": match.end(), "confidence_entity": 1.0})
+                found.append(
+                    {
+                        "entity": "population",
+                        "value": age_population(years, self._bands),
+                        "start": match.start(),
+                        "end": match.end(),
+                        "confidence_entity": 1.0,
+                    }
+                )
         return found
 
 
 @functools.lru_cache(maxsize=1)
-def _default_extractor() -> "ImtEntityExtractor":
+def _default_extractor() -> ImtEntityExtractor:
     return ImtEntityExtractor({})
 
 

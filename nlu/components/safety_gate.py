@@ -6,9 +6,10 @@ when the verdict says so, replaces whatever the classifiers predicted with one o
 the gate intents, so safety and bad-input handling never depend on a statistical
 guess.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -36,8 +37,13 @@ GATE_ONLY_INTENTS = {"personal_decision", "unusable_input"} | {category.intent f
 
 class _NonTrainable(GraphComponent):
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "_NonTrainable":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> _NonTrainable:
         return cls()
 
 
@@ -54,8 +60,7 @@ class InputGuard(_NonTrainable):
 def gate_record(verdict: GateVerdict) -> Dict[str, Any]:
     record: Dict[str, Any] = {"kind": verdict.kind, "original_length": verdict.original_length}
     if verdict.triage is not None:
-        record.update(level=verdict.triage.level.value, category=verdict.triage.category,
-                      intent=verdict.triage.intent)
+        record.update(level=verdict.triage.level.value, category=verdict.triage.category, intent=verdict.triage.intent)
     return record
 
 
@@ -69,13 +74,13 @@ class SafetyGate(_NonTrainable):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             gate = message.get(GATE_KEY) or {}
-            intent_name = gate.get("intent") or GATE_INTENTS.get(gate.get("kind"))
+            intent_name = gate.get("intent") or GATE_INTENTS.get(str(gate.get("kind")))
             ranking = list(message.get(INTENT_RANKING_KEY) or [])
             if intent_name is not None:
                 gate_intent = {"name": intent_name, "confidence": 1.0}
                 ranking = [r for r in ranking if r.get("name") != intent_name]
                 message.set(INTENT, gate_intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [gate_intent] + ranking, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [gate_intent, *ranking], add_to_output=True)
             elif self._unbacked_gate_guess(message.get(INTENT) or {}):
                 self._demote(message, ranking)
         return messages

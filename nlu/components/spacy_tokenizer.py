@@ -5,18 +5,18 @@ lemma is its type ("Xalkori" -> __drug__, "6-year-old" -> __population__), so th
 classifier learns from how a question is asked rather than from which drug, gene, site
 or age it names. The token keeps the mention's offsets, so entity spans still align.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
-from rasa.shared.nlu.training_data.message import Message
-
 from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
 
 from nlu.components.imt_entities import find_entities
 from nlu.spacy_pipeline import blank_english
@@ -27,27 +27,33 @@ class SpacyBlankTokenizer(Tokenizer):
     """Splits "ALK-negative" into ALK / - / negative so entity spans align with tokens."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"intent_tokenization_flag": False, "intent_split_symbol": "_", "token_pattern": None,
-                "prefix_separator_symbol": None, "mask_entities": False}
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+            "mask_entities": False,
+        }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         super().__init__(config)
         self._nlp = blank_english()
         self._entities = find_entities if config.get("mask_entities") else None
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SpacyBlankTokenizer":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SpacyBlankTokenizer:
         return cls(config)
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> List[Token]:
         text = message.get(attribute) or ""
-        tokens = [
-            Token(t.text, t.idx, lemma=t.lower_)
-            for t in self._nlp.make_doc(text)
-            if not t.is_space
-        ]
+        tokens = [Token(t.text, t.idx, lemma=t.lower_) for t in self._nlp.make_doc(text) if not t.is_space]
         if self._entities is not None and attribute == TEXT:
             tokens = _mask(tokens, self._entities(text))
         if not tokens:  # featurizers need at least one token
