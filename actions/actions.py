@@ -176,6 +176,18 @@ class ActionPersonalDecision(Action):
 
 UNUSABLE_KINDS = {"empty", "no_text", "too_long", "unreadable", "other_language"}
 
+# Domain responses these actions send or quote (rules send the others).
+RESPONSES = {
+    "utter_no_sources_yet",
+    "utter_sources_intro",
+    "utter_audience_set_clinician",
+    "utter_audience_set_patient",
+    "utter_last_answer_again",
+    "utter_care_team",
+    "utter_unusable_other",
+    *(f"utter_unusable_{kind}" for kind in UNUSABLE_KINDS),
+}
+
 
 class ActionUnusableInput(Action):
     def name(self) -> str:

@@ -1,5 +1,5 @@
-# Shared by bot/run.sh and bot/test.sh: find Python 3.10, create .venv, install pinned deps.
-# Sourced, not executed. Sets PY (the venv's python) and exports PYTHONPATH.
+# Shared by bot/run.sh, bot/test.sh and the Makefile: find Python 3.10, create .venv,
+# install pinned deps. Sourced, not executed. Sets PY (the venv's python), exports PYTHONPATH.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -44,6 +44,16 @@ ensure_venv() {
 
 ensure_model() {
   "$PY" -m bot.tools.train_if_changed
+}
+
+step() {
+  echo "==> $*"
+}
+
+run_lint() {
+  "$PY" -m ruff check .
+  "$PY" -m ruff format --check .
+  "$ROOT/.venv/bin/lint-imports" --no-cache
 }
 
 ensure_chromium() {

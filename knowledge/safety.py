@@ -18,6 +18,9 @@ import yaml
 from pydantic import BaseModel, Field, root_validator, validator
 
 SAFETY_FILE = Path(__file__).resolve().parent / "safety.yml"
+# Labelled messages the rules were written from and the second-opinion classifier learns
+# from (the held-out part lives in tests/safety/ and is used for measuring only).
+EXAMPLES_DIR = Path(__file__).resolve().parent / "safety_examples"
 
 
 class TriageLevel(str, Enum):
@@ -78,6 +81,14 @@ class Category(BaseModel):
         return f"triage_{self.id}"
 
 
+class SecondOpinion(BaseModel):
+    """How the trained classifier's probability that a message is an emergency or crisis
+    combines with the rules (chosen by leave-one-file-out runs over the examples)."""
+
+    flag_at: float = Field(..., gt=0, lt=1)  # flags what the rules missed
+    veto_below: float = Field(..., ge=0, lt=1)  # drops a rule's emergency the classifier finds implausible
+
+
 class Thresholds(BaseModel):
     fever_celsius: float = Field(..., ge=37.5, le=39)
     fever_fahrenheit: float = Field(..., ge=99.5, le=102.2)
@@ -113,6 +124,7 @@ class SafetyTaxonomy(BaseModel):
     spellings: Dict[str, str]
     classes: Dict[str, List[str]]
     thresholds: Thresholds
+    second_opinion: SecondOpinion
     context: Context
     categories: List[Category]
 
@@ -145,6 +157,39 @@ class SafetyTaxonomy(BaseModel):
 
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
+
+    def level_of(self, category_id: str) -> Optional[TriageLevel]:
+        """The level of a category; None for a labelled near miss."""
+        return next((c.level for c in self.categories if c.id == category_id), None)
+
+
+NEAR_MISS = "near_miss"
+
+
+class SafetyExample(BaseModel):
+    """One labelled message: an emergency, crisis or urgent message, or a near miss."""
+
+    text: str = Field(..., min_length=1)
+    level: str  # crisis | emergency | urgent | none
+    category: str  # a category id, "urgent", or near_miss
+    writer: Optional[str] = None
+
+    class Config:
+        extra = "forbid"
+
+    @validator("level")
+    def _known_level(cls, level: str) -> str:
+        if level != "none":
+            TriageLevel(level)
+        return level
+
+
+def load_safety_examples(directory: Path = EXAMPLES_DIR) -> List[SafetyExample]:
+    examples: List[SafetyExample] = []
+    for path in sorted(directory.glob("*.yml")):
+        with path.open(encoding="utf-8") as handle:
+            examples.extend(SafetyExample(**raw) for raw in yaml.safe_load(handle))
+    return examples
 
 
 @functools.lru_cache(maxsize=2)

@@ -13,7 +13,8 @@ from html.parser import HTMLParser
 from typing import Optional
 
 from knowledge.settings import get_settings
-from nlu.triage import TriageVerdict, triage
+from nlu.triage import TriageVerdict, get_detector
+from nlu.triage_model import TriageModel, combine
 
 # --- input hygiene ---------------------------------------------------------------
 
@@ -255,6 +256,16 @@ def is_personal_decision(text: str) -> bool:
 
 # --- verdict -------------------------------------------------------------------------
 
+
+def triage(text: str, model: Optional[TriageModel] = None) -> Optional[TriageVerdict]:
+    """The rules' verdict, with the trained classifier's second opinion when there is one."""
+    detector = get_detector()
+    verdict = detector.classify(text)
+    if model is None:
+        return verdict
+    return combine(verdict, model.alarm_probabilities(detector.normalize(text)), detector.taxonomy)
+
+
 # Triage reads at most this much of a message (an emergency buried in a very long one
 # still counts); the rest of the gate works on the capped text.
 TRIAGE_READ_CHARS = 20000
@@ -271,11 +282,12 @@ class GateVerdict:
     triage: Optional[TriageVerdict] = None
 
 
-def check_message(raw: object, max_chars: Optional[int] = None) -> GateVerdict:
+def check_message(raw: object, max_chars: Optional[int] = None, model: Optional[TriageModel] = None) -> GateVerdict:
     """Classify a raw user message; the cleaned text is what the NLU should see.
 
     Safety triage comes first: an emergency gets its reply whatever else the message is
-    (too long, a decision request, partly in another language)."""
+    (too long, a decision request, partly in another language). `model` is the trained
+    second opinion; without it the rules decide alone."""
     limit = max_chars or get_settings().max_message_chars
     text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
     original_length = len(text)
@@ -289,7 +301,7 @@ def check_message(raw: object, max_chars: Optional[int] = None) -> GateVerdict:
         return GateVerdict(kind, kind, original_length)
     if not any(ch.isalpha() for ch in cleaned):
         return GateVerdict("no_text", cleaned, original_length)  # "12345", "???"
-    verdict = triage(cleaned)
+    verdict = triage(cleaned, model)
     capped = cleaned[:limit]
     if verdict is not None:
         return GateVerdict("triage", capped, original_length, verdict)

@@ -298,10 +298,17 @@ class TriageDetector:
         clause_hits = [h for h in hits if h[1] >= clause.start and h[2] <= clause.end]
         # "is chest pain a side effect? got it right now": the question is about now after all.
         happening = any(label == "happening_now" for label, _, _ in hits)
+        # A match that runs into the next clause is judged by that clause too: "... for his
+        # heart, will crizotinib slow his pulse?" is a question.
+        end_clause = self._clause(doc, match.end - 1, match.end)
         question_labels = self._labels_in(clause, hits) | (labels & {"general"})
+        end_labels = self._labels_in(end_clause, hits) | (labels & {"general"})
         if (
             not happening
-            and self._general_question(clause, sent, question_labels)
+            and (
+                self._general_question(clause, sent, question_labels)
+                or (end_clause.start != clause.start and self._general_question(end_clause, sent, end_labels))
+            )
             and (match.category != "self_harm" or self._names_topic_only(doc, match))
         ):
             return "general question"
@@ -319,15 +326,13 @@ class TriageDetector:
             return "past"
         elif past_in_sentence and any(t.lower_ in PAST_TENSE for t in clause):
             return "past"  # "an allergic reaction as a baby, lips swelled": the whole sentence is past
-        if "reported" in labels and not self._personal_now(sent):
+        # "nan read online that it causes liver failure": reported, not lived; "my son read
+        # the leaflet. He is coughing blood": the reporting sentence ends before the symptom.
+        if "reported" in self._labels_in(clause, hits) or (
+            "reported" in labels and not any(t.lower_ in PERSONAL for t in clause)
+        ):
             return "reported"
         return None
-
-    @staticmethod
-    def _personal_now(sent: Span) -> bool:
-        return any(t.lower_ in {"i", "my", "me"} for t in sent) and any(
-            t.lower_ in {"now", "tonight", "today"} for t in sent
-        )
 
     # --- temperatures -------------------------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""Shared fixtures: the knowledge base, rasa_sdk tracker fixtures, and a running stack."""
+"""Shared fixtures: the knowledge base, rasa_sdk tracker fixtures, and a running stack.
+
+Tiers: a test that uses the stack (or the trained model) is marked `e2e` here, so
+`pytest -m "not e2e and not browser"` (make test-unit) needs no model, server or browser.
+"""
 
 from __future__ import annotations
 
@@ -59,6 +63,15 @@ def make_tracker(
     }
     events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
     return Tracker("test-user", {**DEFAULT_SLOTS, **(slots or {})}, latest, events, False, None, {}, "action_listen")
+
+
+STACK_FIXTURES = {"stack", "stack_factory", "trained_model"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if STACK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture

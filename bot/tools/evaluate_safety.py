@@ -1,9 +1,10 @@
 """Safety triage on a labelled set: recall per category and the false-positive rate.
 
-    python -m bot.tools.evaluate_safety tests/safety/dev.yml [tests/safety/heldout.yml] [--misses]
+    python -m bot.tools.evaluate_safety tests/safety/heldout.yml [--rules-only] [--misses]
 
-Runs the detector in process (no server). A message counts as caught when the detector
-gives it its level or a more urgent one; the category is reported separately.
+Runs the gate's triage in process (no server): the rules, plus the second-opinion
+classifier learnt from knowledge/safety_examples (unless --rules-only). A message counts
+as caught when it gets its level or a more urgent one; the category is reported apart.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import argparse
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import yaml
 
-from knowledge.safety import LEVEL_ORDER, TriageLevel
+from knowledge.safety import LEVEL_ORDER, TriageLevel, load_safety_examples
+from nlu.gate_rules import triage
 from nlu.triage import get_detector
+from nlu.triage_model import TriageModel
 
 NONE = "none"
 
@@ -33,12 +36,16 @@ def _rank(level: str) -> int:
     return LEVEL_ORDER.index(TriageLevel(level)) if level != NONE else len(LEVEL_ORDER)
 
 
-def evaluate(cases: List[Dict[str, Any]]) -> Dict[str, Any]:
+def trained_model() -> TriageModel:
     detector = get_detector()
+    return TriageModel.fit(load_safety_examples(), detector.taxonomy, detector.normalize)
+
+
+def evaluate(cases: List[Dict[str, Any]], model: Optional[TriageModel] = None) -> Dict[str, Any]:
     per_category: Dict[str, Dict[str, int]] = defaultdict(lambda: {"cases": 0, "caught": 0, "same_category": 0})
     misses, false_positives = [], []
     for case in cases:
-        verdict = detector.classify(case["text"])
+        verdict = triage(case["text"], model)
         got_level = verdict.level.value if verdict else NONE
         got_category = verdict.category if verdict else NONE
         row = per_category[case["category"]]
@@ -88,8 +95,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--misses", action="store_true", help="print the texts of misses and false positives")
+    parser.add_argument("--rules-only", action="store_true", help="without the trained second opinion")
     args = parser.parse_args()
-    report = evaluate(load_cases(args.paths))
+    report = evaluate(load_cases(args.paths), None if args.rules_only else trained_model())
     print_report(report, args.misses)
     return 0
 

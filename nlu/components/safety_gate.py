@@ -9,7 +9,9 @@ guess.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -17,10 +19,14 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from knowledge.safety import load_safety_examples
 from nlu.gate_rules import GateVerdict, check_message
-from nlu.triage import categories
+from nlu.triage import categories, get_detector
+from nlu.triage_model import TriageModel
 
+logger = logging.getLogger(__name__)
 GATE_KEY = "imt_gate"
 # Gate verdict -> intent that the dialogue rules route to a fixed action.
 GATE_INTENTS = {
@@ -47,11 +53,55 @@ class _NonTrainable(GraphComponent):
         return cls()
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class InputGuard(_NonTrainable):
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class InputGuard(GraphComponent):
+    """Cleans the text and records the gate verdict. Trainable only for the safety triage's
+    second opinion, learnt from knowledge/safety_examples and stored with the model."""
+
+    MODEL_FILE = "triage_model.joblib"
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, model: Optional[TriageModel] = None):
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> InputGuard:
+        return cls(model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        detector = get_detector()
+        self._model = TriageModel.fit(load_safety_examples(), detector.taxonomy, detector.normalize)
+        with self._model_storage.write_to(self._resource) as directory:
+            self._model.save(Path(directory) / self.MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> InputGuard:
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = TriageModel.load(Path(directory) / cls.MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            logger.warning("no trained triage classifier in the model: the safety rules decide alone")
+            model = None
+        return cls(model_storage, resource, model)
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            verdict = check_message(message.get(TEXT))
+            verdict = check_message(message.get(TEXT), model=self._model)
             message.set(TEXT, verdict.cleaned_text)
             message.set(GATE_KEY, gate_record(verdict), add_to_output=True)
         return messages

@@ -1,0 +1,47 @@
+# Everyday tasks, one short name each. `make help` lists them.
+# The README's two commands stay the entry points: ./bot/run.sh and ./bot/test.sh.
+SHELL := /bin/bash
+PY := .venv/bin/python
+COMMON := source bot/common.sh
+UNIT := -m "not e2e and not browser"
+
+.DEFAULT_GOAL := help
+.PHONY: help install train validate run shell lint types check test-unit test-e2e test eval
+
+help:  ## list the tasks
+	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+install:  ## create .venv, install the pinned dependencies and Debian's chromium (browser tests)
+	@$(COMMON); ensure_venv; ensure_chromium
+
+train: install  ## train the Rasa model if its inputs changed
+	@$(COMMON); ensure_model
+
+validate: install  ## rasa data validate (bare, at the root), failing on unexpected warnings
+	@$(COMMON); "$$PY" -m bot.tools.validate
+
+run:  ## set up, train if needed and serve (same as ./bot/run.sh)
+	@./bot/run.sh
+
+shell:  ## chat in the terminal with rasa shell (needs `make run` in another terminal)
+	@./bot/shell.sh
+
+lint: install  ## ruff (lint and format check) and the import-direction contracts
+	@$(COMMON); run_lint
+
+types: install  ## mypy (strict on the knowledge core)
+	@$(COMMON); "$$PY" -m mypy
+
+check: lint types validate  ## every check that runs before the tests
+
+test-unit: install  ## the fast tier: no trained model, no server, no browser (under a minute)
+	@$(COMMON); "$$PY" -m pytest $(UNIT)
+
+test-e2e: train  ## the end-to-end and browser tiers against the real stack
+	@$(COMMON); "$$PY" -m pytest -m "e2e or browser"
+
+test:  ## the whole suite in order: checks, unit, train, end to end (same as ./bot/test.sh)
+	@./bot/test.sh
+
+eval: install  ## safety triage figures on the held-out set (recall per category, false positives)
+	@$(COMMON); "$$PY" -m bot.tools.evaluate_safety tests/safety/heldout.yml

@@ -1,0 +1,81 @@
+"""The trained second opinion for safety triage.
+
+A linear classifier over word and character n-grams, learnt from the labelled examples in
+knowledge/safety_examples at `rasa train` time (InputGuard persists it with the model). It
+catches emergencies the rules missed, phrased in words no rule names, and vetoes a rule's
+emergency that looks nothing like one. The rules stay first; a crisis is never vetoed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import joblib
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
+
+from knowledge.safety import NEAR_MISS, SafetyExample, SafetyTaxonomy, TriageLevel
+from nlu.triage import TriageVerdict
+
+ALARM_LEVELS = {TriageLevel.crisis, TriageLevel.emergency}
+URGENT_LABEL = "urgent"  # examples label every urgent message with this one category
+
+
+def _pipeline() -> Pipeline:
+    features = make_union(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
+    )
+    # Balanced classes: an emergency category has a tenth of the examples near misses have.
+    return make_pipeline(features, LogisticRegression(C=10, max_iter=2000, class_weight="balanced"))
+
+
+@dataclass
+class TriageModel:
+    pipeline: Pipeline
+    alarm_labels: List[str]  # the classes that are a crisis or emergency category
+
+    @classmethod
+    def fit(cls, examples: Sequence[SafetyExample], taxonomy: SafetyTaxonomy, normalize) -> "TriageModel":
+        labels = [e.category if e.level != "urgent" else URGENT_LABEL for e in examples]
+        pipeline = _pipeline().fit([normalize(e.text) for e in examples], labels)
+        alarm = [label for label in pipeline.classes_ if taxonomy.level_of(label) in ALARM_LEVELS]
+        return cls(pipeline, alarm)
+
+    def alarm_probabilities(self, normalized_text: str) -> Dict[str, float]:
+        """P(category) for each crisis or emergency category."""
+        probabilities = self.pipeline.predict_proba([normalized_text])[0]
+        return {
+            label: float(p) for label, p in zip(self.pipeline.classes_, probabilities) if label in self.alarm_labels
+        }
+
+    def save(self, path: Path) -> None:
+        joblib.dump(self, path)
+
+    @staticmethod
+    def load(path: Path) -> "TriageModel":
+        model = joblib.load(path)
+        if not isinstance(model, TriageModel):
+            raise TypeError(f"{path} does not hold a TriageModel")
+        return model
+
+
+def combine(
+    rules: Optional[TriageVerdict], alarm: Dict[str, float], taxonomy: SafetyTaxonomy
+) -> Optional[TriageVerdict]:
+    """The rules' verdict, corrected by the classifier's probabilities."""
+    opinion = taxonomy.second_opinion
+    p_alarm = sum(alarm.values())
+    if rules is not None and rules.level == TriageLevel.crisis:
+        return rules
+    if rules is not None and rules.level == TriageLevel.emergency:
+        return rules if p_alarm >= opinion.veto_below else None
+    if p_alarm >= opinion.flag_at:
+        category = max(alarm, key=lambda label: alarm[label])
+        level = taxonomy.level_of(category)
+        assert level is not None and category != NEAR_MISS
+        return TriageVerdict(level, category)
+    return rules
