@@ -112,6 +112,7 @@ class Context(BaseModel):
     self_harm_topic_words: List[str]
     happening_now: List[str]
     not_past: List[str]
+    not_hypothetical: List[str]
     idioms: List[str]
 
 

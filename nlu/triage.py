@@ -48,6 +48,8 @@ CLAUSE_BREAKS = {
 }
 # Words that say the writer (or someone they speak for) is living this, not asking in general.
 PERSONAL = {"i", "me", "my", "we", "our", "mine", "he", "she", "him", "her", "his", "hers", "they", "them", "their"}
+# "since three weeks ago", "started a few days ago": ongoing from then; "hasn't settled": not over.
+ONGOING_FROM = {"since", "not", "started", "start", "starting", "began", "begun"}
 PRESENT_BE = {"is", "are", "am", "'s", "'re", "'m"}
 # Past-tense words that let a sentence's "as a baby" / "last year" reach a match in another clause.
 PAST_TENSE = {
@@ -90,6 +92,7 @@ class _Match:
     start: int
     end: int
     literal: frozenset  # lemmas the rule names itself ("not" in "not breathing" is no negation)
+    is_reading: bool = False  # a temperature: "a fever last week, 38.5" is as past as its sentence
 
 
 def _lemmatizer_nlp(taxonomy: SafetyTaxonomy) -> Language:
@@ -129,6 +132,7 @@ class TriageDetector:
             ("general", context.general_question_words),
             ("happening_now", context.happening_now),
             ("not_past", context.not_past),
+            ("not_hypothetical", context.not_hypothetical),
         ):
             self._phrases.add(label, [self.nlp.make_doc(phrase) for phrase in phrases])
         self._negations = {self.lemma(word) for word in context.negations}
@@ -234,8 +238,21 @@ class TriageDetector:
     def _labels_in(self, span: Span, phrase_hits: List[Tuple[str, int, int]]) -> Set[str]:
         return {label for label, start, end in phrase_hits if start >= span.start and end <= span.end}
 
+    # Phrases that cancel a context label they overlap: "at once" is no past, "can't remember
+    # if" no hypothetical.
+    CANCELS = {"not_past": "past", "not_hypothetical": "hypothetical"}
+
     def _hits(self, doc: Doc) -> List[Tuple[str, int, int]]:
-        return [(self.nlp.vocab.strings[key], start, end) for key, start, end in self._phrases(doc)]
+        hits = [(self.nlp.vocab.strings[key], start, end) for key, start, end in self._phrases(doc)]
+        cancelled = {
+            (self.CANCELS[label], start, end) for label, start, end in hits if label in self.CANCELS
+        }
+        return [
+            (label, start, end)
+            for label, start, end in hits
+            if label not in self.CANCELS
+            and not any(cl == label and cs < end and start < ce for cl, cs, ce in cancelled)
+        ]
 
     @staticmethod
     def _progressive(clause: Span) -> bool:
@@ -267,17 +284,30 @@ class TriageDetector:
     @staticmethod
     def _live_past(doc: Doc, sent: Span, hits: List[Tuple[str, int, int]]) -> List[Tuple[int, int]]:
         """Past markers in a sentence, less those that start an ongoing time ("since three weeks
-        ago"), are negated ("hasn't settled") or are no time at all ("all at once")."""
-        not_past = [(start, end) for label, start, end in hits if label == "not_past"]
+        ago") or are negated ("hasn't settled")."""
         return [
             (start, end)
             for label, start, end in hits
             if label == "past"
             and sent.start <= start
             and end <= sent.end
-            and not any(ns <= start and end <= ne for ns, ne in not_past)
-            and not any(t.lower_ in {"since", "not"} for t in doc[max(sent.start, start - 4) : start])
+            and not any(t.lower_ in ONGOING_FROM for t in doc[max(sent.start, start - 4) : start])
         ]
+
+    @staticmethod
+    def _reading_in_past(
+        doc: Doc, match: _Match, past: List[Tuple[int, int]], hits: List[Tuple[str, int, int]]
+    ) -> bool:
+        for _, past_end in past:
+            if past_end > match.start:
+                continue
+            between = doc[past_end : match.start]
+            now = any(t.lower_ in {"now", "again", "today", "tonight"} for t in between) or any(
+                label == "present" and past_end <= start and end <= match.start for label, start, end in hits
+            )
+            if not now:
+                return True
+        return False
 
     def _names_topic_only(self, doc: Doc, match: _Match) -> bool:
         return any(t.lemma_ in self._topic_words for t in doc[match.start : match.end])
@@ -324,6 +354,8 @@ class TriageDetector:
             pass
         elif past_in_clause or self._years(clause):
             return "past"
+        elif match.is_reading and self._reading_in_past(doc, match, past_in_sentence, hits):
+            return "past"  # "a fever last week, 38.5": the reading belongs to the past it follows
         elif past_in_sentence and any(t.lower_ in PAST_TENSE for t in clause):
             return "past"  # "an allergic reaction as a baby, lips swelled": the whole sentence is past
         # "nan read online that it causes liver failure": reported, not lived; "my son read
@@ -352,7 +384,8 @@ class TriageDetector:
                 if not (has_cue or found.group(2) or bare_reading):
                     continue
                 value = float(found.group(1))
-                unit = found.group(2) or ("f" if value > 50 else "c")
+                # "101 degrees" arrives as 101c: above any Celsius reading, so Fahrenheit.
+                unit = "f" if value > 50 else (found.group(2) or "c")
                 fever, low = (
                     (thresholds.fever_celsius, thresholds.low_grade_celsius)
                     if unit == "c"
@@ -360,9 +393,9 @@ class TriageDetector:
                 )
                 ceiling = 43 if unit == "c" else 110
                 if fever <= value <= ceiling:
-                    yield _Match(thresholds.fever_category, token.i, token.i + 1, frozenset())
+                    yield _Match(thresholds.fever_category, token.i, token.i + 1, frozenset(), is_reading=True)
                 elif low <= value < fever:
-                    yield _Match(thresholds.low_grade_category, token.i, token.i + 1, frozenset())
+                    yield _Match(thresholds.low_grade_category, token.i, token.i + 1, frozenset(), is_reading=True)
 
     # --- verdict ---------------------------------------------------------------------------------
 

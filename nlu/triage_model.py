@@ -39,7 +39,7 @@ class TriageModel:
     alarm_labels: List[str]  # the classes that are a crisis or emergency category
 
     @classmethod
-    def fit(cls, examples: Sequence[SafetyExample], taxonomy: SafetyTaxonomy, normalize) -> "TriageModel":
+    def fit(cls, examples: Sequence[SafetyExample], taxonomy: SafetyTaxonomy, normalize) -> TriageModel:
         labels = [e.category if e.level != "urgent" else URGENT_LABEL for e in examples]
         pipeline = _pipeline().fit([normalize(e.text) for e in examples], labels)
         alarm = [label for label in pipeline.classes_ if taxonomy.level_of(label) in ALARM_LEVELS]
@@ -56,7 +56,7 @@ class TriageModel:
         joblib.dump(self, path)
 
     @staticmethod
-    def load(path: Path) -> "TriageModel":
+    def load(path: Path) -> TriageModel:
         model = joblib.load(path)
         if not isinstance(model, TriageModel):
             raise TypeError(f"{path} does not hold a TriageModel")

@@ -8,9 +8,8 @@ import json
 import threading
 import time
 import uuid
-from urllib.parse import urlencode
-
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
 
 import pytest
 from slack_bolt.request import BoltRequest
@@ -18,10 +17,10 @@ from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.app import ConfigError, SlackSettings, build_app, conversation_id
-from knowledge.settings import Settings
 from bot.slack.rasa_client import RasaClient
 from bot.stores.event_log import EventLog
 from bot.stores.feedback import FeedbackStore
+from knowledge.settings import Settings
 from tests.fake_slack import FakeSlackAPI
 
 SECRET = "test-signing-secret"

@@ -3,11 +3,12 @@
 import pytest
 import requests
 
-from knowledge.composer import compose_answer, load_suggestions
+from knowledge.composer import compose_answer
 from knowledge.context import Context, next_context
+from knowledge.loader import load_suggestions
 from knowledge.schema import Topic
 
-ALL_SUGGESTIONS = sorted({(s["text"], s["intent"]) for items in load_suggestions().values() for s in items})
+ALL_SUGGESTIONS = sorted({(s.text, s.intent) for items in load_suggestions().values() for s in items})
 
 
 @pytest.mark.parametrize("text,intent", ALL_SUGGESTIONS)

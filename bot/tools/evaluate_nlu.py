@@ -21,6 +21,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from bot.tools.reports import save_report
 
+
 def load_held_out(path: Path) -> List[Dict]:
     from rasa.shared.nlu.training_data.loading import load_data
 

@@ -23,8 +23,9 @@ DOMAIN = ROOT / "domain.yml"
 CONFIG = ROOT / "config.yml"
 TRAINING_DATA = [ROOT / "nlu" / "data", ROOT / "stories"]
 # The tokenizer shapes the trained features (it masks entity mentions found by the entity
-# rules), so its code and the vocabulary count as training inputs; the safety gate runs at
-# prediction time only and needs no retraining.
+# rules), so its code and the vocabulary count as training inputs, and so do the safety
+# examples the gate's second-opinion classifier learns from. The triage rules themselves
+# are read at start-up and need no retraining, but they share files with the classifier.
 CODE = [
     ROOT / "nlu" / "spacy_pipeline.py",
     ROOT / "nlu" / "components" / "spacy_tokenizer.py",
@@ -32,6 +33,13 @@ CODE = [
     ROOT / "knowledge" / "vocabulary.yml",
     ROOT / "knowledge" / "vocabulary.py",
     ROOT / "pyproject.toml",
+    # The safety gate's trained second opinion learns from these (InputGuard.train).
+    ROOT / "knowledge" / "safety.yml",
+    ROOT / "knowledge" / "safety.py",
+    ROOT / "knowledge" / "safety_examples",
+    ROOT / "nlu" / "triage.py",
+    ROOT / "nlu" / "triage_model.py",
+    ROOT / "nlu" / "components" / "safety_gate.py",
 ]
 
 

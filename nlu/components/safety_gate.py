@@ -9,6 +9,7 @@ guess.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -21,7 +22,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from knowledge.safety import load_safety_examples
+from knowledge.safety import EXAMPLES_DIR, SAFETY_FILE, load_safety_examples
 from nlu.gate_rules import GateVerdict, check_message
 from nlu.triage import categories, get_detector
 from nlu.triage_model import TriageModel
@@ -60,7 +61,12 @@ class InputGuard(GraphComponent):
 
     MODEL_FILE = "triage_model.joblib"
 
-    def __init__(self, model_storage: ModelStorage, resource: Resource, model: Optional[TriageModel] = None):
+    def __init__(
+        self,
+        model_storage: Optional[ModelStorage] = None,
+        resource: Optional[Resource] = None,
+        model: Optional[TriageModel] = None,
+    ) -> None:
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
@@ -75,7 +81,17 @@ class InputGuard(GraphComponent):
     ) -> InputGuard:
         return cls(model_storage, resource)
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The examples and the taxonomy are not graph inputs: retrain when they change."""
+        digest = hashlib.sha256()
+        for path in [SAFETY_FILE, *sorted(EXAMPLES_DIR.glob("*.yml"))]:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
     def train(self, training_data: TrainingData) -> Resource:
+        assert self._model_storage is not None and self._resource is not None, "created by Rasa's graph"
         detector = get_detector()
         self._model = TriageModel.fit(load_safety_examples(), detector.taxonomy, detector.normalize)
         with self._model_storage.write_to(self._resource) as directory:
