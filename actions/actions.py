@@ -30,8 +30,9 @@ DomainDict = Dict[str, Any]
 TEXT_ONLY_CHANNELS = {"cmdline"}
 # Runners-up below this confidence are not considered when the topic is disambiguated.
 MIN_RUNNER_UP_CONFIDENCE = 0.05
-# Urgent (not emergency) symptoms get "contact your care team today", then these facts.
-URGENT_TRIAGE_PREFIX = "triage_urgent"
+# An urgent (not emergency) symptom gets "contact your care team today" from its rule, then
+# the general side-effect facts from this action.
+TRIAGE_INTENT = "red_flag"
 
 
 def _latest(tracker: Tracker) -> Dict[str, Any]:
@@ -73,7 +74,7 @@ def question_intent(tracker: Tracker) -> str:
     """The classifier's intent, or a close runner-up whose topic the question's words fit."""
     latest = _latest(tracker)
     intent = str((latest.get("intent") or {}).get("name") or "")
-    if intent.startswith(URGENT_TRIAGE_PREFIX):
+    if intent == TRIAGE_INTENT:
         return TOPIC_INTENTS[Topic.side_effects]
     if intent not in INTENT_TOPICS:
         return intent

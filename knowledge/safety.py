@@ -2,8 +2,9 @@
 that recognize them, validated here so a reviewer's edit cannot silently break triage.
 
 The rules are data; nlu/triage.py compiles them into spaCy Matcher patterns. The
-replies are domain responses (`utter_triage_<category>` in domain.yml), so Rasa serves
-them even when the action server is down.
+replies are domain responses (`utter_triage_<category>` in domain.yml), chosen by rules on
+the intent `red_flag` and the slot `triage_category`, so Rasa serves them even when the
+action server is down.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ SAFETY_FILE = Path(__file__).resolve().parent / "safety.yml"
 # Labelled messages the rules were written from and the second-opinion classifier learns
 # from (the held-out part lives in tests/safety/ and is used for measuring only).
 EXAMPLES_DIR = Path(__file__).resolve().parent / "safety_examples"
+
+
+# Every triage verdict is the intent `red_flag` (already known to the classifier) with an
+# entity of this name; its slot (same name) picks the reply in stories/rules.yml.
+TRIAGE_INTENT = "red_flag"
+TRIAGE_SLOT = "triage_category"
 
 
 class TriageLevel(str, Enum):
@@ -74,11 +81,6 @@ class Category(BaseModel):
     @property
     def response(self) -> str:
         return f"utter_triage_{self.id}"
-
-    @property
-    def intent(self) -> str:
-        """The gate intent; urgent ones share a prefix the answer action recognizes."""
-        return f"triage_{self.id}"
 
 
 class SecondOpinion(BaseModel):

@@ -16,7 +16,7 @@ import itertools
 import operator
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, ClassVar, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import spacy
 from spacy.language import Language
@@ -80,10 +80,6 @@ _NUMBER = re.compile(r"^(\d{2,3}(?:\.\d)?)(c|f)?$")
 class TriageVerdict:
     level: TriageLevel
     category: str
-
-    @property
-    def intent(self) -> str:
-        return f"triage_{self.category}"
 
 
 @dataclass(frozen=True)
@@ -240,13 +236,11 @@ class TriageDetector:
 
     # Phrases that cancel a context label they overlap: "at once" is no past, "can't remember
     # if" no hypothetical.
-    CANCELS = {"not_past": "past", "not_hypothetical": "hypothetical"}
+    CANCELS: ClassVar[Dict[str, str]] = {"not_past": "past", "not_hypothetical": "hypothetical"}
 
     def _hits(self, doc: Doc) -> List[Tuple[str, int, int]]:
         hits = [(self.nlp.vocab.strings[key], start, end) for key, start, end in self._phrases(doc)]
-        cancelled = {
-            (self.CANCELS[label], start, end) for label, start, end in hits if label in self.CANCELS
-        }
+        cancelled = {(self.CANCELS[label], start, end) for label, start, end in hits if label in self.CANCELS}
         return [
             (label, start, end)
             for label, start, end in hits

@@ -39,23 +39,22 @@ def test_domain_slot_values_agree_with_the_vocabulary():
     assert _slot_values("population") == vocabulary.values("population")
     assert _slot_values("biomarker_status") == vocabulary.values("biomarker_status")
     entities = {next(iter(e)) if isinstance(e, dict) else e for e in DOMAIN["entities"]}
-    assert entities == {"drug", "biomarker", "body_site", "population"}
+    assert entities == {"drug", "biomarker", "body_site", "population", "triage_category"}
 
 
-def test_every_triage_category_has_its_intent_reply_and_rule():
-    intents = set(DOMAIN["intents"])
+def test_every_triage_category_has_its_slot_value_reply_and_rule():
+    assert "red_flag" in DOMAIN["intents"] and "triage_category" in DOMAIN["entities"]
+    assert _slot_values("triage_category") == {c.id for c in load_safety_taxonomy().categories}
     responses = DOMAIN["responses"]
     rule_steps = [[next(iter(step.values())) for step in rule["steps"]] for rule in RULES]
     for category in load_safety_taxonomy().categories:
-        assert category.intent in intents, category.id
         variations = responses[category.response]
         assert variations, category.id
         for variation in variations:
             assert variation["custom"] == {"type": "imt_triage", "level": category.level.value, "category": category.id}
             assert "assess" in variation["text"], "every triage reply says the assistant cannot assess"
-        expected = [category.intent, category.response] + (
-            ["action_answer"] if category.level.value == "urgent" else []
-        )
+        follow_up = ["action_answer"] if category.level.value == "urgent" else []
+        expected = ["red_flag", [{"triage_category": category.id}], category.response, *follow_up]
         assert expected in rule_steps, category.id
 
 

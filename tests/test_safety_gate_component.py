@@ -20,8 +20,9 @@ def test_rules_override_the_classifier():
         {"name": "ask_side_effects", "confidence": 0.9},
         [{"name": "ask_side_effects", "confidence": 0.9}],
     )
-    assert message.get("intent") == {"name": "triage_chest_pain", "confidence": 1.0}
-    assert message.get("intent_ranking")[0]["name"] == "triage_chest_pain"
+    assert message.get("intent") == {"name": "red_flag", "confidence": 1.0}
+    assert message.get("intent_ranking")[0]["name"] == "red_flag"
+    assert {"entity": "triage_category", "value": "chest_pain"}.items() <= message.get("entities")[-1].items()
     assert message.get(GATE_KEY)["level"] == "emergency"
 
 
@@ -42,6 +43,7 @@ def test_confident_classifier_red_flag_is_kept():
     ranking = [{"name": "red_flag", "confidence": 0.95}, {"name": "ask_side_effects", "confidence": 0.05}]
     message = _through_gate("something is very wrong with my dad", ranking[0], ranking)
     assert message.get("intent")["name"] == "red_flag"
+    assert message.get("entities")[-1]["value"] == "general_emergency"
 
 
 def test_gate_only_intent_from_classifier_is_never_kept():

@@ -18,13 +18,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from knowledge.safety import EXAMPLES_DIR, SAFETY_FILE, load_safety_examples
+from knowledge.safety import EXAMPLES_DIR, SAFETY_FILE, TRIAGE_INTENT, TRIAGE_SLOT, load_safety_examples
 from nlu.gate_rules import GateVerdict, check_message
-from nlu.triage import categories, get_detector
+from nlu.triage import get_detector
 from nlu.triage_model import TriageModel
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,9 @@ GATE_INTENTS = {
     "no_text": "unusable_input",
 }
 # Gate intents the classifier never predicts (no training examples): the rules' decision alone.
-GATE_ONLY_INTENTS = {"personal_decision", "unusable_input"} | {category.intent for category in categories()}
+GATE_ONLY_INTENTS = {"personal_decision", "unusable_input"}
+# The classifier's own red-flag guess, when confident, gets the general emergency reply.
+CLASSIFIER_GUESS_CATEGORY = "general_emergency"
 
 
 class _NonTrainable(GraphComponent):
@@ -126,7 +128,7 @@ class InputGuard(GraphComponent):
 def gate_record(verdict: GateVerdict) -> Dict[str, Any]:
     record: Dict[str, Any] = {"kind": verdict.kind, "original_length": verdict.original_length}
     if verdict.triage is not None:
-        record.update(level=verdict.triage.level.value, category=verdict.triage.category, intent=verdict.triage.intent)
+        record.update(level=verdict.triage.level.value, category=verdict.triage.category, intent=TRIAGE_INTENT)
     return record
 
 
@@ -149,19 +151,38 @@ class SafetyGate(_NonTrainable):
                 message.set(INTENT_RANKING_KEY, [gate_intent, *ranking], add_to_output=True)
             elif self._unbacked_gate_guess(message.get(INTENT) or {}):
                 self._demote(message, ranking)
+            if (message.get(INTENT) or {}).get("name") == TRIAGE_INTENT:
+                self._name_category(message, gate.get("category") or CLASSIFIER_GUESS_CATEGORY)
         return messages
+
+    @staticmethod
+    def _name_category(message: Message, category: str) -> None:
+        """The triage category as an entity, so that its slot picks the reply (every time:
+        the slot must not keep an earlier message's category)."""
+        entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") != TRIAGE_SLOT]
+        entities.append(
+            {
+                "entity": TRIAGE_SLOT,
+                "value": category,
+                "start": 0,
+                "end": 0,
+                "confidence_entity": 1.0,
+                "extractor": "SafetyGate",
+            }
+        )
+        message.set(ENTITIES, entities, add_to_output=True)
 
     @staticmethod
     def _unbacked_gate_guess(intent: Dict[str, Any]) -> bool:
         name, confidence = intent.get("name"), intent.get("confidence") or 0.0
-        if name == "red_flag":
+        if name == TRIAGE_INTENT:
             return confidence < CLASSIFIER_RED_FLAG_MIN_CONFIDENCE
         return name in GATE_ONLY_INTENTS
 
     @staticmethod
     def _demote(message: Message, ranking: List[Dict[str, Any]]) -> None:
         """Fall back to the best intent the classifier ranked that is not a gate intent."""
-        rest = [r for r in ranking if r.get("name") not in GATE_ONLY_INTENTS | {"red_flag"}]
+        rest = [r for r in ranking if r.get("name") not in GATE_ONLY_INTENTS | {TRIAGE_INTENT}]
         best = rest[0] if rest else {"name": "nlu_fallback", "confidence": 0.0}
         message.set(INTENT, best, add_to_output=True)
         message.set(INTENT_RANKING_KEY, rest, add_to_output=True)
