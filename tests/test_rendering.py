@@ -46,3 +46,24 @@ def test_html_escapes_everything_but_its_own_markup(kb):
 def test_plain_messages_keep_their_buttons_as_chips():
     html = render_html(read_bot_message({"text": "Rephrase?", "buttons": [{"title": "Dosing", "payload": "dose?"}]}))
     assert 'data-ask="dose?"' in html and ">Dosing<" in html
+
+
+def _triage_message(level="emergency", category="bleeding"):
+    from tests.conftest import DOMAIN
+
+    variation = DOMAIN["responses"][f"utter_triage_{category}"][0]
+    return read_bot_message({"text": variation["text"], "custom": variation["custom"]}), variation
+
+
+def test_slack_shows_a_triage_reply_as_a_prominent_block_first():
+    message, variation = _triage_message()
+    blocks = render_blocks(message)
+    assert blocks[0]["type"] == "header" and "emergency" in blocks[0]["text"]["text"].lower()
+    assert escape(variation["text"]) in json.dumps(blocks[1])
+
+
+def test_the_widget_renders_a_triage_reply_as_an_alert():
+    message, variation = _triage_message("crisis", "self_harm")
+    html = render_html(message)
+    assert 'role="alert"' in html and "imt-triage-crisis" in html
+    assert "988" in html

@@ -42,9 +42,9 @@ def run_case(session: requests.Session, url: str, case: Dict) -> Dict:
     for earlier in case.get("context") or []:
         _send(session, url, sender, earlier)
     replies = _send(session, url, sender, case["question"])
-    answer: Dict[str, Any] = next(
-        (r["custom"] for r in replies if (r.get("custom") or {}).get("type") == "imt_answer"), {}
-    )
+    # The answer may follow a safety reply ("contact your care team today"): find its message.
+    answer_reply: Dict[str, Any] = next((r for r in replies if (r.get("custom") or {}).get("type") == "imt_answer"), {})
+    answer: Dict[str, Any] = answer_reply.get("custom") or {}
     text = answer["answer"] if answer else " ".join(r.get("text") or "" for r in replies)
     missing = [fact for fact in case["required"] if not re.search(fact, text, re.IGNORECASE)]
     return {
@@ -52,7 +52,7 @@ def run_case(session: requests.Session, url: str, case: Dict) -> Dict:
         "topic": case["topic"],
         "facts_ok": not missing and bool(answer) and answer["topic"] == case["topic"],
         "cited": bool(answer and answer["citations"]),
-        "disclaimer": bool(answer and answer["disclaimer"] and answer["disclaimer"] in replies[0].get("text", "")),
+        "disclaimer": bool(answer and answer["disclaimer"] and answer["disclaimer"] in answer_reply.get("text", "")),
         "got_topic": answer.get("topic"),
         "missing": missing,
     }
