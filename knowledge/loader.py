@@ -20,6 +20,7 @@ KNOWLEDGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = KNOWLEDGE_DIR / "data"
 REFERENCES_FILE = "references.yml"
 SUGGESTIONS_FILE = KNOWLEDGE_DIR / "suggestions.yml"
+DOMAIN_FILE = KNOWLEDGE_DIR.parent / "domain.yml"
 
 
 def _read_yaml(path: Path) -> Any:
@@ -55,6 +56,22 @@ def get_knowledge_base(approved_only: Optional[bool] = None) -> KnowledgeBase:
     if approved_only is None:
         approved_only = get_settings().approved_only
     return load_knowledge_base(approved_only=approved_only)
+
+
+# Replies a channel sends on its own when Rasa failed or cannot be reached; their wording
+# lives with every other fixed reply, in the domain.
+CHANNEL_RESPONSES = ("utter_server_trouble", "utter_assistant_unreachable", "utter_feedback_thanks")
+
+
+@functools.lru_cache(maxsize=1)
+def _domain_responses() -> Dict[str, Any]:
+    responses: Dict[str, Any] = _read_yaml(DOMAIN_FILE)["responses"]
+    return responses
+
+
+def fixed_reply(name: str) -> str:
+    """The text of a domain response, for a channel that must answer without Rasa."""
+    return str(_domain_responses()[name][0]["text"])
 
 
 @functools.lru_cache(maxsize=1)

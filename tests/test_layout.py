@@ -86,3 +86,10 @@ def test_no_runtime_module_reads_the_test_tree():
         for path in (ROOT / package).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             assert not re.search(r"""["'/]tests["'/]""", text), f"{path} refers to the test tree"
+
+
+def test_the_replies_channels_send_on_their_own_are_domain_responses():
+    from knowledge.loader import CHANNEL_RESPONSES, fixed_reply
+
+    for name in CHANNEL_RESPONSES:
+        assert fixed_reply(name) == DOMAIN["responses"][name][0]["text"]

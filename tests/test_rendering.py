@@ -63,7 +63,7 @@ def test_slack_shows_a_triage_reply_as_a_prominent_block_first():
 
 
 def test_the_widget_renders_a_triage_reply_as_an_alert():
-    message, variation = _triage_message("crisis", "self_harm")
+    message, _ = _triage_message("crisis", "self_harm")
     html = render_html(message)
     assert 'role="alert"' in html and "imt-triage-crisis" in html
     assert "988" in html

@@ -10,11 +10,10 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from knowledge.loader import fixed_reply
+
 MAX_SENDER_CHARS = 256
-SERVER_TROUBLE = (
-    "Sorry, something went wrong on my side while answering. Please try again in a moment; "
-    "if it keeps happening, ask your question in different words."
-)
+SERVER_TROUBLE = fixed_reply("utter_server_trouble")
 
 
 class AnswerCollector(CollectingOutputChannel):

@@ -27,11 +27,12 @@ from bot.rendering.slack import ACTION_AUDIENCE, ACTION_FEEDBACK, ACTION_SUGGEST
 from bot.slack.rasa_client import RasaClient
 from bot.stores.event_log import EventLog
 from bot.stores.feedback import FeedbackStore
+from knowledge.loader import fixed_reply
 from knowledge.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
-UNAVAILABLE = "Sorry, the IMT assistant is not reachable right now. Please try again in a few minutes."
-FEEDBACK_THANKS = "Thanks for the feedback: it goes to the team that reviews the knowledge base."
+UNAVAILABLE = fixed_reply("utter_assistant_unreachable")
+FEEDBACK_THANKS = fixed_reply("utter_feedback_thanks")
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
