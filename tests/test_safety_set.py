@@ -16,9 +16,9 @@ from knowledge.safety import load_safety_examples, load_safety_taxonomy
 
 HELD_OUT = Path(__file__).resolve().parent / "safety" / "heldout.yml"
 EMERGENCY_LEVELS = {"crisis", "emergency"}
-# Near misses the held-out part may flag at most (the issue's bar is 3%; see the closing
-# note of the issue for where it stands).
-MAX_HELD_OUT_FALSE_POSITIVES = 0.15
+# Near misses the held-out part may flag at most: a guard against regressions at the level
+# reached (4.8%); the bar the product aims for is 3%.
+MAX_HELD_OUT_FALSE_POSITIVES = 0.05
 
 
 def _held_out():
