@@ -16,61 +16,27 @@ import itertools
 import operator
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, ClassVar, Dict, Iterable, List, Optional, Set, Tuple
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from knowledge.safety import LEVEL_ORDER, AllOf, Category, SafetyTaxonomy, TriageLevel, load_safety_taxonomy
+from knowledge.safety import LEVEL_ORDER, AllOf, SafetyTaxonomy, TriageLevel, load_safety_taxonomy
 
-MAX_GAP = 9  # ~N wildcards are compiled into N optional any-tokens
 # Clause boundaries: negation, time and question framing apply within a clause. "now" starts
 # one ("collapsed last winter and now has a pacemaker": the past is over).
-CLAUSE_BREAKS = {
-    ",",
-    ";",
-    ":",
-    "-",
-    "–",
-    "—",
-    "but",
-    "however",
-    "though",
-    "although",
-    "except",
-    "apart",
-    "just",
-    "(",
-    ")",
-    "now",
-}
+CLAUSE_BREAKS = frozenset(", ; : - – — ( ) but however though although except apart just now".split())
 # Words that say the writer (or someone they speak for) is living this, not asking in general.
 PERSONAL = {"i", "me", "my", "we", "our", "mine", "he", "she", "him", "her", "his", "hers", "they", "them", "their"}
 # "since three weeks ago", "started a few days ago": ongoing from then; "hasn't settled": not over.
 ONGOING_FROM = {"since", "not", "started", "start", "starting", "began", "begun"}
 PRESENT_BE = {"is", "are", "am", "'s", "'re", "'m"}
 # Past-tense words that let a sentence's "as a baby" / "last year" reach a match in another clause.
-PAST_TENSE = {
-    "was",
-    "were",
-    "had",
-    "did",
-    "got",
-    "went",
-    "came",
-    "took",
-    "swelled",
-    "vomited",
-    "fainted",
-    "collapsed",
-    "passed",
-    "coughed",
-    "bled",
-    "thought",
-    "said",
-}
+PAST_TENSE = frozenset(
+    "was were had did got went came took swelled vomited fainted collapsed passed coughed bled thought said".split()
+)
 NEGATION_WINDOW = 4  # a negation this many words before a match, in its clause, negates it
 TEMPERATURE_CUES = {"temperature", "fever", "febrile", "thermometer", "reading", "read", "temp", "degree", "degrees"}
 _NUMBER = re.compile(r"^(\d{2,3}(?:\.\d)?)(c|f)?$")
@@ -91,7 +57,7 @@ class _Match:
     is_reading: bool = False  # a temperature: "a fever last week, 38.5" is as past as its sentence
 
 
-def _lemmatizer_nlp(taxonomy: SafetyTaxonomy) -> Language:
+def _lemmatizer_nlp() -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe("sentencizer")
@@ -102,7 +68,7 @@ def _lemmatizer_nlp(taxonomy: SafetyTaxonomy) -> Language:
 class TriageDetector:
     def __init__(self, taxonomy: SafetyTaxonomy) -> None:
         self.taxonomy = taxonomy
-        self.nlp = _lemmatizer_nlp(taxonomy)
+        self.nlp = _lemmatizer_nlp()
         self._rewrites = [(re.compile(pattern), replacement) for pattern, replacement in taxonomy.rewrites]
         self.matcher = Matcher(self.nlp.vocab)
         self._literal: Dict[str, frozenset] = {}
@@ -442,11 +408,3 @@ class TriageDetector:
 @functools.lru_cache(maxsize=1)
 def get_detector() -> TriageDetector:
     return TriageDetector(load_safety_taxonomy())
-
-
-def triage(text: str) -> Optional[TriageVerdict]:
-    return get_detector().classify(text)
-
-
-def categories() -> Sequence[Category]:
-    return load_safety_taxonomy().categories
