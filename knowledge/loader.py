@@ -1,5 +1,7 @@
-"""The one loader for the knowledge YAML: entries, references, answer suggestions and
-the triage taxonomy (the vocabulary has its own module, knowledge/vocabulary.py).
+"""Loads the knowledge YAML: entries, references, answer suggestions, and the domain's
+fixed replies that channels send without Rasa. The vocabulary and the triage taxonomy are
+loaded beside their schemas (knowledge/vocabulary.py, knowledge/safety.py), because the
+entry schema itself validates facets against the vocabulary.
 
 Everything is parsed and validated on first use, once per process, so requests never
 touch the disk.
