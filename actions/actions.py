@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.audience import audience_from_text
-from knowledge.composer import compose_answer, resolve_topic
+from knowledge.composer import compose_answer, compose_sources, resolve_topic
 from knowledge.context import INTENT_TOPICS, TOPIC_INTENTS, Context, from_slots, next_context
 from knowledge.loader import get_knowledge_base
 from knowledge.render_text import render_text
@@ -109,30 +109,12 @@ class ActionShowSources(Action):
         return "action_show_sources"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        kb = get_knowledge_base()
-        claim_ids = tracker.get_slot("last_claim_ids") or []
-        ref_ids: List[str] = []
-        for claim_id in claim_ids:
-            claim = kb.claim_by_id(claim_id)
-            for ref_id in claim.cites if claim else []:
-                if ref_id not in ref_ids:
-                    ref_ids.append(ref_id)
-        if not ref_ids:
+        payload = compose_sources(get_knowledge_base(), tracker.get_slot("last_claim_ids") or [])
+        if payload is None:
             dispatcher.utter_message(response="utter_no_sources_yet")
             return []
-        references = [kb.references[r] for r in ref_ids]
-        intro = response_text(domain, "utter_sources_intro")
-        lines = [intro] + [f"[{n}] {ref.full}" for n, ref in enumerate(references, 1)]
-        dispatcher.utter_message(
-            text="\n".join(lines),
-            json_message={
-                "type": "imt_sources",
-                "references": [
-                    dict(n=n, ref_id=ref.id, full=ref.full, link=ref.link, pmid=ref.pmid, doi=ref.doi, url=ref.url)
-                    for n, ref in enumerate(references, 1)
-                ],
-            },
-        )
+        lines = [response_text(domain, "utter_sources_intro")] + [f"[{r.n}] {r.full}" for r in payload.references]
+        dispatcher.utter_message(text="\n".join(lines), json_message=json.loads(payload.json()))
         return []
 
 

@@ -25,6 +25,8 @@ from knowledge.schema import (
     Entry,
     KnowledgeBase,
     ReviewStatus,
+    SourceReference,
+    SourcesPayload,
     Topic,
 )
 
@@ -294,4 +296,24 @@ def compose_answer(
         review_status=min(statuses, key=_STATUS_ORDER.index) if statuses else None,
         last_reviewed=min(dates) if dates else None,
         claim_ids=[c.id for s in sections for c in s.claims],
+    )
+
+
+def compose_sources(kb: KnowledgeBase, claim_ids: Sequence[str]) -> Optional[SourcesPayload]:
+    """The full references of an earlier answer, numbered in first-cited order; None when
+    there was no answer with sources."""
+    ref_ids: List[str] = []
+    for claim_id in claim_ids:
+        claim = kb.claim_by_id(claim_id)
+        for ref_id in claim.cites if claim else []:
+            if ref_id not in ref_ids:
+                ref_ids.append(ref_id)
+    if not ref_ids:
+        return None
+    references = [kb.references[ref_id] for ref_id in ref_ids]
+    return SourcesPayload(
+        references=[
+            SourceReference(n=n, ref_id=ref.id, full=ref.full, link=ref.link, pmid=ref.pmid, doi=ref.doi, url=ref.url)
+            for n, ref in enumerate(references, 1)
+        ]
     )
