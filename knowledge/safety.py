@@ -89,6 +89,7 @@ class SecondOpinion(BaseModel):
 
     flag_at: float = Field(..., gt=0, lt=1)  # flags what the rules missed
     veto_below: float = Field(..., ge=0, lt=1)  # drops a rule's emergency the classifier finds implausible
+    min_words: int = Field(..., ge=1, le=20)  # shorter messages are flagged by the rules alone
 
 
 class Thresholds(BaseModel):

@@ -263,7 +263,8 @@ def triage(text: str, model: Optional[TriageModel] = None) -> Optional[TriageVer
     verdict = detector.classify(text)
     if model is None:
         return verdict
-    return combine(verdict, model.alarm_probabilities(detector.normalize(text)), detector.taxonomy)
+    normalized = detector.normalize(text)
+    return combine(verdict, model.alarm_probabilities(normalized), detector.taxonomy, len(normalized.split()))
 
 
 # Triage reads at most this much of a message (an emergency buried in a very long one

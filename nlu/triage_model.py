@@ -10,17 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 import joblib
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-from knowledge.safety import NEAR_MISS, SafetyExample, SafetyTaxonomy, TriageLevel
+from knowledge.safety import NEAR_MISS, TRIAGE_INTENT, SafetyExample, SafetyTaxonomy, TriageLevel
 from nlu.triage import TriageVerdict
 
 ALARM_LEVELS = {TriageLevel.crisis, TriageLevel.emergency}
+NLU_DATA = Path(__file__).resolve().parent / "data"
 URGENT_LABEL = "urgent"  # examples label every urgent message with this one category
 
 
@@ -39,9 +43,20 @@ class TriageModel:
     alarm_labels: List[str]  # the classes that are a crisis or emergency category
 
     @classmethod
-    def fit(cls, examples: Sequence[SafetyExample], taxonomy: SafetyTaxonomy, normalize) -> TriageModel:
+    def fit(
+        cls,
+        examples: Sequence[SafetyExample],
+        taxonomy: SafetyTaxonomy,
+        normalize: Callable[[str], str],
+        ordinary: Sequence[str] = (),
+    ) -> TriageModel:
+        """Learn from the labelled examples, and from `ordinary` messages (the NLU training
+        questions, none an emergency) so that "and for adults?" looks like nothing alarming."""
         labels = [e.category if e.level != "urgent" else URGENT_LABEL for e in examples]
-        pipeline = _pipeline().fit([normalize(e.text) for e in examples], labels)
+        texts = [normalize(e.text) for e in examples]
+        texts += [normalize(text) for text in ordinary]
+        labels += [NEAR_MISS] * len(ordinary)
+        pipeline = _pipeline().fit(texts, labels)
         alarm = [label for label in pipeline.classes_ if taxonomy.level_of(label) in ALARM_LEVELS]
         return cls(pipeline, alarm)
 
@@ -63,17 +78,26 @@ class TriageModel:
         return model
 
 
+def ordinary_messages(training_data: Optional[TrainingData] = None) -> List[str]:
+    """The NLU training questions that are not red flags (Rasa's own training data when
+    given, else nlu/data)."""
+    if training_data is None:
+        training_data = load_data(str(NLU_DATA))
+    return [m.get(TEXT) for m in training_data.intent_examples if m.get(INTENT) != TRIAGE_INTENT and m.get(TEXT)]
+
+
 def combine(
-    rules: Optional[TriageVerdict], alarm: Dict[str, float], taxonomy: SafetyTaxonomy
+    rules: Optional[TriageVerdict], alarm: Dict[str, float], taxonomy: SafetyTaxonomy, words: int
 ) -> Optional[TriageVerdict]:
-    """The rules' verdict, corrected by the classifier's probabilities."""
+    """The rules' verdict, corrected by the classifier's probabilities (`words`: the
+    message's length in words)."""
     opinion = taxonomy.second_opinion
     p_alarm = sum(alarm.values())
     if rules is not None and rules.level == TriageLevel.crisis:
         return rules
     if rules is not None and rules.level == TriageLevel.emergency:
         return rules if p_alarm >= opinion.veto_below else None
-    if p_alarm >= opinion.flag_at:
+    if p_alarm >= opinion.flag_at and words >= opinion.min_words:
         category = max(alarm, key=lambda label: alarm[label])
         level = taxonomy.level_of(category)
         assert level is not None and category != NEAR_MISS

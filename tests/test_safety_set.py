@@ -63,3 +63,18 @@ def test_no_emergency_or_crisis_in_the_held_out_part_is_missed(model):
     missed = [c for c in report["misses"] if c["level"] in EMERGENCY_LEVELS]
     assert not missed, f"{len(missed)} missed emergencies or crises in the held-out part"
     assert report["false_positive_rate"] <= MAX_HELD_OUT_FALSE_POSITIVES
+
+
+def test_ordinary_questions_are_not_triaged(model):
+    """The held-out NLU questions (none a red flag) must not get an emergency or crisis reply."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from nlu.gate_rules import triage
+
+    nlu_held_out = Path(__file__).resolve().parent / "nlu"
+    questions = [m.get("text") for m in load_data(str(nlu_held_out)).intent_examples if m.get("intent") != "red_flag"]
+    verdicts = [(q, triage(q, model)) for q in questions]
+    alarming = [(q, v) for q, v in verdicts if v is not None and v.level.value in EMERGENCY_LEVELS]
+    assert len(questions) > 300 and not alarming, alarming
+    flagged = [q for q, v in verdicts if v is not None]
+    assert len(flagged) <= 0.01 * len(questions), flagged

@@ -20,7 +20,7 @@ import yaml
 from knowledge.safety import LEVEL_ORDER, TriageLevel, load_safety_examples
 from nlu.gate_rules import triage
 from nlu.triage import get_detector
-from nlu.triage_model import TriageModel
+from nlu.triage_model import TriageModel, ordinary_messages
 
 NONE = "none"
 
@@ -38,7 +38,7 @@ def _rank(level: str) -> int:
 
 def trained_model() -> TriageModel:
     detector = get_detector()
-    return TriageModel.fit(load_safety_examples(), detector.taxonomy, detector.normalize)
+    return TriageModel.fit(load_safety_examples(), detector.taxonomy, detector.normalize, ordinary_messages())
 
 
 def evaluate(cases: List[Dict[str, Any]], model: Optional[TriageModel] = None) -> Dict[str, Any]:

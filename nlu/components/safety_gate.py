@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from knowledge.safety import EXAMPLES_DIR, SAFETY_FILE, TRIAGE_INTENT, TRIAGE_SLOT, load_safety_examples
 from nlu.gate_rules import GateVerdict, check_message
 from nlu.triage import get_detector
-from nlu.triage_model import TriageModel
+from nlu.triage_model import TriageModel, ordinary_messages
 
 logger = logging.getLogger(__name__)
 GATE_KEY = "imt_gate"
@@ -95,7 +95,9 @@ class InputGuard(GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         assert self._model_storage is not None and self._resource is not None, "created by Rasa's graph"
         detector = get_detector()
-        self._model = TriageModel.fit(load_safety_examples(), detector.taxonomy, detector.normalize)
+        self._model = TriageModel.fit(
+            load_safety_examples(), detector.taxonomy, detector.normalize, ordinary_messages(training_data)
+        )
         with self._model_storage.write_to(self._resource) as directory:
             self._model.save(Path(directory) / self.MODEL_FILE)
         return self._resource
