@@ -21,7 +21,6 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from bot.tools.reports import save_report
 
-
 # Set by the safety gate with red_flag, not by the NLU: not part of the entity schema measured.
 GATE_ENTITIES = {"triage_category"}
 
