@@ -24,8 +24,8 @@ from knowledge.schema import (
     Claim,
     Entry,
     KnowledgeBase,
+    Reference,
     ReviewStatus,
-    SourceReference,
     SourcesPayload,
     Topic,
 )
@@ -241,19 +241,7 @@ def compose_answer(
     def cite(ref_id: str) -> int:
         if ref_id not in numbers:
             numbers[ref_id] = len(numbers) + 1
-            ref = kb.references[ref_id]
-            citations.append(
-                Citation(
-                    n=numbers[ref_id],
-                    ref_id=ref.id,
-                    label=ref.label,
-                    full=ref.full,
-                    pmid=ref.pmid,
-                    doi=ref.doi,
-                    url=ref.url,
-                    link=ref.link,
-                )
-            )
+            citations.append(citation(kb.references[ref_id], numbers[ref_id]))
         return numbers[ref_id]
 
     sections = []
@@ -310,10 +298,11 @@ def compose_sources(kb: KnowledgeBase, claim_ids: Sequence[str]) -> Optional[Sou
                 ref_ids.append(ref_id)
     if not ref_ids:
         return None
-    references = [kb.references[ref_id] for ref_id in ref_ids]
-    return SourcesPayload(
-        references=[
-            SourceReference(n=n, ref_id=ref.id, full=ref.full, link=ref.link, pmid=ref.pmid, doi=ref.doi, url=ref.url)
-            for n, ref in enumerate(references, 1)
-        ]
+    return SourcesPayload(references=[citation(kb.references[ref_id], n) for n, ref_id in enumerate(ref_ids, 1)])
+
+
+def citation(ref: Reference, n: int) -> Citation:
+    """Reference `ref` as the n-th citation of a payload."""
+    return Citation(
+        n=n, ref_id=ref.id, label=ref.label, full=ref.full, pmid=ref.pmid, doi=ref.doi, url=ref.url, link=ref.link
     )

@@ -364,18 +364,8 @@ class AnswerPayload(BaseModel):
         use_enum_values = True
 
 
-class SourceReference(BaseModel):
-    n: int
-    ref_id: str
-    full: str
-    link: str
-    pmid: Optional[str] = None
-    doi: Optional[str] = None
-    url: Optional[str] = None
-
-
 class SourcesPayload(BaseModel):
     """The full references behind the last answer ("where does that come from?")."""
 
     type: str = "imt_sources"
-    references: List[SourceReference]
+    references: List[Citation]
