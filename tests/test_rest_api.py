@@ -101,6 +101,7 @@ def test_out_of_scope_is_refused_politely_with_what_it_can_do(stack):
         '"a string"',
         "[1, 2]",
         '{"sender": 5, "message": "hi"}',
+        '{"message": "a message without a sender must not join a shared conversation"}',
         '{"sender": "x", "message": {"nested": true}}',
     ],
 )

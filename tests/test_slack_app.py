@@ -272,3 +272,38 @@ def test_conversation_ids_separate_threads_and_users():
     assert conversation_id("T", "C", "U1", "1.1") != conversation_id("T", "C", "U2", "1.1")
     assert conversation_id("T", "C", "U1", "1.1") != conversation_id("T", "C", "U1", "2.1")
     assert conversation_id("T", "D1", "U1", None) == "slack:T:D1:U1"
+
+
+def test_a_retry_of_an_event_not_seen_before_is_answered(app, slack):
+    """Slack retries when the first delivery may have failed: the retry must be answered."""
+    bolt, _ = app
+    retry = {"x-slack-retry-num": ["1"], "x-slack-retry-reason": ["http_timeout"]}
+    assert bolt.dispatch(event_request(mention("what is IMT?", ts="900.1"), extra=retry)).status == 200
+    assert slack.wait_for(1)[0]["thread_ts"] == "900.1"
+
+
+def test_the_rasa_client_never_resends_a_message_after_a_gateway_error():
+    import http.server
+
+    import requests
+
+    posts = []
+
+    class Gateway(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            posts.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(504)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = RasaClient(f"http://127.0.0.1:{server.server_address[1]}", timeout=10)
+        with pytest.raises(requests.HTTPError):
+            client.send("u1", "what is IMT?")
+    finally:
+        server.shutdown()
+    assert len(posts) == 1

@@ -55,12 +55,15 @@ class ChatRequest:
     metadata: Optional[Dict[str, Any]] = None
 
 
-def read_message_request(request: Request, default_sender: str = "default") -> Union[ChatRequest, HTTPResponse]:
-    """The validated chat request, or the 400 to send back."""
+def read_message_request(request: Request) -> Union[ChatRequest, HTTPResponse]:
+    """The validated chat request, or the 400 to send back. A sender is required: without
+    one, strangers' messages would share one conversation."""
     body = json_object(request)
     if body is None:
         return bad_request('Send a JSON object such as {"sender": "user-1", "message": "What is IMT?"}.')
-    sender = body.get("sender") or default_sender
+    sender = body.get("sender")
+    if not sender:
+        return bad_request("'sender' is required: a string that identifies the conversation, e.g. \"user-1\".")
     if not isinstance(sender, str) or len(sender) > MAX_SENDER_CHARS:
         return bad_request(f"'sender' must be a string of at most {MAX_SENDER_CHARS} characters.")
     text = message_text(body.get("message"))

@@ -112,8 +112,8 @@ def build_app(
 
     @app.middleware
     def answer_each_event_once(body: Dict[str, Any], request, next: Callable[[], BoltResponse]):
-        if request.headers.get("x-slack-retry-num"):
-            return BoltResponse(status=200, body="")  # Slack retried: the first delivery is being answered
+        # Slack retries when a delivery may have failed, so a retry is answered unless its
+        # event id shows the first delivery already arrived here.
         event_id = body.get("event_id")
         if event_id and not events.first_time(event_id):
             return BoltResponse(status=200, body="")

@@ -1,7 +1,7 @@
 """HTTP client for the Rasa REST channel, used by the Slack app.
 
-requests with urllib3's Retry: connection errors and 502/503/504 are retried with
-backoff; POST is retried only on connection failures before the request was sent.
+requests with urllib3's Retry: connection errors are retried with backoff for every
+method; 502/503/504 only for GET, never for the POST that carries a user's message.
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ class RasaClient:
             status=3,
             backoff_factor=0.5,
             status_forcelist=(502, 503, 504),
-            allowed_methods=frozenset({"GET", "POST"}),
+            # Status retries for GET only: after a 5xx a POSTed message may have reached Rasa,
+            # and sending it again would answer it twice. Connection errors (nothing sent) are
+            # retried for every method.
+            allowed_methods=frozenset({"GET"}),
         )
         self.session.mount("http://", HTTPAdapter(max_retries=retry))
         self.session.mount("https://", HTTPAdapter(max_retries=retry))
