@@ -44,4 +44,4 @@ test:  ## the whole suite in order: checks, unit, train, end to end (same as ./b
 	@./bot/test.sh
 
 eval: install  ## safety triage figures on the held-out set (recall per category, false positives)
-	@$(COMMON); "$$PY" -m bot.tools.evaluate_safety tests/safety/heldout.yml
+	@$(COMMON); for part in tests/safety/heldout*.yml; do echo "== $$part"; "$$PY" -m bot.tools.evaluate_safety "$$part"; done

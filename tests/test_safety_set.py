@@ -14,15 +14,17 @@ import yaml
 from bot.tools.evaluate_safety import evaluate, print_report, trained_model
 from knowledge.safety import load_safety_examples, load_safety_taxonomy
 
-HELD_OUT = Path(__file__).resolve().parent / "safety" / "heldout.yml"
+# Two held-out parts, each from its own writer; heldout_b.yml was measured once, untouched.
+HELD_OUT_PARTS = sorted((Path(__file__).resolve().parent / "safety").glob("heldout*.yml"))
 EMERGENCY_LEVELS = {"crisis", "emergency"}
 # Near misses the held-out part may flag at most: a guard against regressions at the level
-# reached (4.8%); the bar the product aims for is 3%.
+# reached (4.8% and 4.9%); the bar the product aims for is 3%.
 MAX_HELD_OUT_FALSE_POSITIVES = 0.05
 
 
-def _held_out():
-    return yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))
+def _held_out(part=None):
+    parts = [part] if part else HELD_OUT_PARTS
+    return [case for path in parts for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
 
 
 def _examples():
@@ -39,10 +41,12 @@ def test_the_set_is_large_and_covers_every_category():
     alarms = [c for c in cases if c["level"] in EMERGENCY_LEVELS]
     assert len(cases) >= 300 and len(alarms) >= 150
     assert sum(1 for c in cases if c["level"] == "none") >= 150
-    for category in load_safety_taxonomy().categories:
-        if category.level.value in EMERGENCY_LEVELS and category.id != "general_emergency":
-            held_out = sum(1 for c in _held_out() if c["category"] == category.id)
-            assert held_out >= 10, f"held-out part has {held_out} {category.id} messages"
+    assert len(HELD_OUT_PARTS) == 2
+    for part in HELD_OUT_PARTS:
+        for category in load_safety_taxonomy().categories:
+            if category.level.value in EMERGENCY_LEVELS and category.id != "general_emergency":
+                held_out = sum(1 for c in _held_out(part) if c["category"] == category.id)
+                assert held_out >= 10, f"{part.name} has {held_out} {category.id} messages"
 
 
 def test_held_out_part_shares_no_message_with_the_examples():
@@ -56,9 +60,10 @@ def test_no_emergency_or_crisis_in_the_examples_is_missed(model):
     assert not missed, missed
 
 
-def test_no_emergency_or_crisis_in_the_held_out_part_is_missed(model):
-    report = evaluate(_held_out(), model)
-    print("\nsafety triage on the held-out part (rules + trained second opinion):")
+@pytest.mark.parametrize("part", HELD_OUT_PARTS, ids=lambda path: path.name)
+def test_no_emergency_or_crisis_in_a_held_out_part_is_missed(model, part):
+    report = evaluate(_held_out(part), model)
+    print(f"\nsafety triage on {part.name} (rules + trained second opinion):")
     print_report(report, show_texts=False)
     missed = [c for c in report["misses"] if c["level"] in EMERGENCY_LEVELS]
     assert not missed, f"{len(missed)} missed emergencies or crises in the held-out part"
