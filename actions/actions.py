@@ -21,6 +21,7 @@ from knowledge.composer import compose_answer, compose_sources, resolve_topic
 from knowledge.context import INTENT_TOPICS, TOPIC_INTENTS, Context, from_slots, next_context
 from knowledge.loader import get_knowledge_base
 from knowledge.render_text import render_text
+from knowledge.safety import TRIAGE_INTENT
 from knowledge.schema import AnswerPayload, Topic
 from knowledge.settings import get_settings
 
@@ -30,9 +31,6 @@ DomainDict = Dict[str, Any]
 TEXT_ONLY_CHANNELS = {"cmdline"}
 # Runners-up below this confidence are not considered when the topic is disambiguated.
 MIN_RUNNER_UP_CONFIDENCE = 0.05
-# An urgent (not emergency) symptom gets "contact your care team today" from its rule, then
-# the general side-effect facts from this action.
-TRIAGE_INTENT = "red_flag"
 
 
 def _latest(tracker: Tracker) -> Dict[str, Any]:
@@ -74,7 +72,7 @@ def question_intent(tracker: Tracker) -> str:
     """The classifier's intent, or a close runner-up whose topic the question's words fit."""
     latest = _latest(tracker)
     intent = str((latest.get("intent") or {}).get("name") or "")
-    if intent == TRIAGE_INTENT:
+    if intent == TRIAGE_INTENT:  # an urgent symptom: after "contact your care team today", the facts
         return TOPIC_INTENTS[Topic.side_effects]
     if intent not in INTENT_TOPICS:
         return intent

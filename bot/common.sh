@@ -4,6 +4,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+# The venv's python; ensure_venv creates it (the Makefile's targets depend on `install`).
+PY="$ROOT/.venv/bin/python"
 # TensorFlow's start-up chatter hides the messages that matter.
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 
@@ -32,7 +34,6 @@ ensure_venv() {
     echo "==> creating .venv with $base ($("$base" --version 2>&1))"
     "$base" -m venv .venv
   fi
-  PY="$ROOT/.venv/bin/python"
   local stamp=".venv/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
     echo "==> installing pinned dependencies (first run takes a few minutes)"

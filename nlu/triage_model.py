@@ -20,8 +20,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-from knowledge.safety import NEAR_MISS, TRIAGE_INTENT, SafetyExample, SafetyTaxonomy, TriageLevel
-from nlu.triage import TriageVerdict
+from knowledge.safety import (
+    NEAR_MISS,
+    TRIAGE_INTENT,
+    SafetyExample,
+    SafetyTaxonomy,
+    TriageLevel,
+    load_safety_examples,
+)
+from nlu.triage import TriageVerdict, get_detector
 
 ALARM_LEVELS = {TriageLevel.crisis, TriageLevel.emergency}
 NLU_DATA = Path(__file__).resolve().parent / "data"
@@ -84,6 +91,14 @@ def ordinary_messages(training_data: Optional[TrainingData] = None) -> List[str]
     if training_data is None:
         training_data = load_data(str(NLU_DATA))
     return [m.get(TEXT) for m in training_data.intent_examples if m.get(INTENT) != TRIAGE_INTENT and m.get(TEXT)]
+
+
+def train_triage_model(training_data: Optional[TrainingData] = None) -> TriageModel:
+    """The second opinion as `rasa train` builds it (InputGuard) and the evaluator measures it."""
+    detector = get_detector()
+    return TriageModel.fit(
+        load_safety_examples(), detector.taxonomy, detector.normalize, ordinary_messages(training_data)
+    )
 
 
 def combine(

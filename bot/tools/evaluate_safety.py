@@ -17,10 +17,10 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
-from knowledge.safety import LEVEL_ORDER, TriageLevel, load_safety_examples
+from knowledge.safety import LEVEL_ORDER, TriageLevel
 from nlu.gate_rules import triage
 from nlu.triage import get_detector
-from nlu.triage_model import TriageModel, ordinary_messages
+from nlu.triage_model import TriageModel, train_triage_model
 
 NONE = "none"
 
@@ -37,8 +37,7 @@ def _rank(level: str) -> int:
 
 
 def trained_model() -> TriageModel:
-    detector = get_detector()
-    return TriageModel.fit(load_safety_examples(), detector.taxonomy, detector.normalize, ordinary_messages())
+    return train_triage_model()
 
 
 def evaluate(cases: List[Dict[str, Any]], model: Optional[TriageModel] = None) -> Dict[str, Any]:
@@ -85,10 +84,13 @@ def print_report(report: Dict[str, Any], show_texts: bool) -> None:
         )
     print(f"missed emergencies, crises or urgent messages: {len(report['misses'])}")
     if show_texts:
+        detector = get_detector()
         for case in report["misses"]:
             print(f"  MISS [{case['category']} -> {case['got']}] {case['text']}")
+            print(f"      rule matches (category, words, dismissed because): {detector.explain(case['text'])}")
         for case in report["false_positives"]:
             print(f"  FALSE POSITIVE [{case['got']}] {case['text']}")
+            print(f"      rule matches (category, words, dismissed because): {detector.explain(case['text'])}")
 
 
 def main() -> int:

@@ -15,16 +15,13 @@ from pathlib import Path
 
 from actions.actions import RESPONSES
 from knowledge.loader import CHANNEL_RESPONSES
+from nlu.components.safety_gate import GATE_ONLY_INTENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def gate_only_intents() -> set:
-    return {"personal_decision", "unusable_input"}
-
-
 def unexpected_warnings(output: str) -> list:
-    expected = [f"'{intent}' is listed in the domain" for intent in gate_only_intents()]
+    expected = [f"'{intent}' is listed in the domain" for intent in GATE_ONLY_INTENTS]
     expected += [
         f"The utterance '{name}' is not used in any story or rule" for name in {*RESPONSES, *CHANNEL_RESPONSES}
     ]

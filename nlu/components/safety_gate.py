@@ -22,10 +22,10 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from knowledge.safety import EXAMPLES_DIR, SAFETY_FILE, TRIAGE_INTENT, TRIAGE_SLOT, load_safety_examples
+from knowledge.safety import EXAMPLES_DIR, SAFETY_FILE, TRIAGE_INTENT, TRIAGE_SLOT
 from nlu.gate_rules import GateVerdict, check_message
 from nlu.triage import get_detector
-from nlu.triage_model import TriageModel, ordinary_messages
+from nlu.triage_model import TriageModel, train_triage_model
 
 logger = logging.getLogger(__name__)
 GATE_KEY = "imt_gate"
@@ -94,10 +94,7 @@ class InputGuard(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         assert self._model_storage is not None and self._resource is not None, "created by Rasa's graph"
-        detector = get_detector()
-        self._model = TriageModel.fit(
-            load_safety_examples(), detector.taxonomy, detector.normalize, ordinary_messages(training_data)
-        )
+        self._model = train_triage_model(training_data)
         with self._model_storage.write_to(self._resource) as directory:
             self._model.save(Path(directory) / self.MODEL_FILE)
         return self._resource
@@ -117,6 +114,7 @@ class InputGuard(GraphComponent):
         except (ValueError, FileNotFoundError):
             logger.warning("no trained triage classifier in the model: the safety rules decide alone")
             model = None
+        get_detector()  # compile the triage rules now, not on the first user's message
         return cls(model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:
