@@ -6,7 +6,7 @@ COMMON := source bot/common.sh
 UNIT := -m "not e2e and not browser"
 
 .DEFAULT_GOAL := help
-.PHONY: help install train validate run shell lint types check test-unit test-e2e test eval
+.PHONY: help install train validate run shell lint types check test-unit test-e2e test eval eval-retrieval
 
 help:  ## list the tasks
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -34,7 +34,7 @@ types: install  ## mypy (strict on the knowledge core)
 
 check: lint types validate  ## every check that runs before the tests
 
-test-unit: install  ## the fast tier: no trained model, no server, no browser (under a minute)
+test-unit: install  ## the fast tier: no trained model, no server, no browser (about 2 minutes)
 	@$(COMMON); "$$PY" -m pytest $(UNIT)
 
 test-e2e: train  ## the end-to-end and browser tiers against the real stack
@@ -45,3 +45,6 @@ test:  ## the whole suite in order: checks, unit, train, end to end (same as ./b
 
 eval: install  ## safety triage figures on the held-out set (recall per category, false positives)
 	@$(COMMON); for part in tests/safety/heldout*.yml; do echo "== $$part"; "$$PY" -m bot.tools.evaluate_safety "$$part"; done
+
+eval-retrieval: install  ## retrieval top-1/top-3 per topic on the held-out set, with the method comparison
+	@$(COMMON); "$$PY" -m bot.tools.evaluate_retrieval tests/retrieval/heldout.yml --compare

@@ -9,6 +9,7 @@ no TensorFlow), which tests/test_layout.py checks.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import replace
 from typing import Any, Dict, List, Optional
 
@@ -17,9 +18,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.audience import audience_from_text
-from knowledge.composer import compose_answer, compose_sources, resolve_topic
+from knowledge.composer import compose_answer, compose_sources
 from knowledge.context import INTENT_TOPICS, TOPIC_INTENTS, Context, from_slots, next_context
 from knowledge.loader import get_knowledge_base
+from knowledge.premises import get_premise_detector
+from knowledge.ranker import get_ranker, load_retrieval_vocabulary
 from knowledge.render_text import render_text
 from knowledge.safety import TRIAGE_INTENT
 from knowledge.schema import AnswerPayload, Topic
@@ -27,10 +30,20 @@ from knowledge.settings import get_settings
 
 DomainDict = Dict[str, Any]
 
+
+def _warm_up() -> None:
+    """Build the entry ranker and the false-premise detector before the first question."""
+    kb = get_knowledge_base()
+    get_ranker(kb)
+    get_premise_detector(kb)
+
+
+# In the background: the server accepts requests at once; the first answer waits at most
+# for what is still being built.
+threading.Thread(target=_warm_up, name="imt-warm-up", daemon=True).start()
+
 # `rasa shell` prints a custom payload as raw JSON after the text; terminals get text only.
 TEXT_ONLY_CHANNELS = {"cmdline"}
-# Runners-up below this confidence are not considered when the topic is disambiguated.
-MIN_RUNNER_UP_CONFIDENCE = 0.05
 
 
 def _latest(tracker: Tracker) -> Dict[str, Any]:
@@ -68,25 +81,59 @@ def answer_events(context: Context, payload: AnswerPayload) -> List[EventType]:
     return events
 
 
+def _latest_intent(tracker: Tracker) -> str:
+    return str((_latest(tracker).get("intent") or {}).get("name") or "")
+
+
 def question_intent(tracker: Tracker) -> str:
-    """The classifier's intent, or a close runner-up whose topic the question's words fit."""
-    latest = _latest(tracker)
-    intent = str((latest.get("intent") or {}).get("name") or "")
-    if intent == TRIAGE_INTENT:  # an urgent symptom: after "contact your care team today", the facts
-        return TOPIC_INTENTS[Topic.side_effects]
-    if intent not in INTENT_TOPICS:
-        return intent
-    runners_up = [
-        r["name"]
-        for r in (latest.get("intent_ranking") or [])[1:3]
-        if r.get("name") in INTENT_TOPICS and (r.get("confidence") or 0) >= MIN_RUNNER_UP_CONFIDENCE
-    ]
-    candidates = [INTENT_TOPICS[name] for name in runners_up]
-    current = tracker.get_slot("topic")
-    if current:
-        candidates.append(Topic(current))
-    topic = resolve_topic(get_knowledge_base(), INTENT_TOPICS[intent], candidates, _question_text(tracker))
-    return TOPIC_INTENTS[topic]
+    """The classifier's intent; an urgent symptom's facts are side-effect facts."""
+    intent = _latest_intent(tracker)
+    # After "contact your care team today", the general facts about the symptom.
+    return TOPIC_INTENTS[Topic.side_effects] if intent == TRIAGE_INTENT else intent
+
+
+def topic_confidence(tracker: Tracker) -> Dict[Topic, float]:
+    """The NLU's confidence per topic: a feature for the ranker, not a filter."""
+    if _latest_intent(tracker) == TRIAGE_INTENT:
+        return {Topic.side_effects: 1.0}
+    confidence: Dict[Topic, float] = {}
+    for ranked in _latest(tracker).get("intent_ranking") or []:
+        topic = INTENT_TOPICS.get(ranked.get("name"))
+        if topic is not None:
+            confidence[topic] = float(ranked.get("confidence") or 0.0)
+    return confidence
+
+
+# Earlier messages that asked something the knowledge base answers; chit-chat, thanks,
+# audience switches and sources requests in between do not break a follow-up's chain.
+QUESTION_INTENTS = {*INTENT_TOPICS, "inform", "personal_decision"}
+
+
+def previous_question(tracker: Tracker) -> str:
+    """The user's last question before this message, which an elliptical follow-up completes."""
+    user_events = [e for e in tracker.events if e.get("event") == "user"][:-1]
+    for event in reversed(user_events):
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent in QUESTION_INTENTS:
+            return str(event.get("text") or "")
+    return ""
+
+
+def answer_in_context(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, lead: Optional[str] = None
+) -> List[EventType]:
+    """Apply the message to the conversation's context, answer it, and record both."""
+    context = next_context(from_slots(tracker.current_slot_values()), intent, _latest(tracker).get("entities") or [])
+    payload = compose_answer(
+        get_knowledge_base(),
+        context,
+        _question_text(tracker),
+        previous_question=previous_question(tracker),
+        topic_confidence=topic_confidence(tracker),
+    )
+    send_answer(dispatcher, tracker, payload, lead=lead)
+    # The topic is that of the entry that answered, whatever the NLU guessed.
+    return answer_events(replace(context, topic=Topic(payload.topic)), payload)
 
 
 class ActionAnswer(Action):
@@ -94,12 +141,18 @@ class ActionAnswer(Action):
         return "action_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        latest = _latest(tracker)
-        intent = question_intent(tracker)
-        context = next_context(from_slots(tracker.current_slot_values()), intent, latest.get("entities") or [])
-        payload = compose_answer(get_knowledge_base(), context, _question_text(tracker))
-        send_answer(dispatcher, tracker, payload)
-        return answer_events(context, payload)
+        return answer_in_context(dispatcher, tracker, question_intent(tracker))
+
+
+def looks_like_a_question(tracker: Tracker) -> bool:
+    """Whether the message is close to a question the knowledge base answers: then a
+    sources request or an audience switch the NLU saw in it, without the words those
+    carry, is answered as the question it is ("can crizotinib help?")."""
+    return get_ranker(get_knowledge_base()).closeness(_question_text(tracker)) >= MIN_QUESTION_CLOSENESS
+
+
+# Cosine to the nearest known question; in tests/retrieval/dev.yml 90% of questions reach it.
+MIN_QUESTION_CLOSENESS = 0.4
 
 
 class ActionShowSources(Action):
@@ -107,6 +160,9 @@ class ActionShowSources(Action):
         return "action_show_sources"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        asks_for_sources = load_retrieval_vocabulary().sources_cue.search(_question_text(tracker))
+        if not asks_for_sources and looks_like_a_question(tracker):
+            return await ActionAnswer().run(dispatcher, tracker, domain)
         payload = compose_sources(get_knowledge_base(), tracker.get_slot("last_claim_ids") or [])
         if payload is None:
             dispatcher.utter_message(response="utter_no_sources_yet")
@@ -124,7 +180,10 @@ class ActionSetAudience(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         current = from_slots(tracker.current_slot_values())
-        audience = audience_from_text(_question_text(tracker)) or current.audience
+        named = audience_from_text(_question_text(tracker))
+        if named is None and looks_like_a_question(tracker):
+            return await ActionAnswer().run(dispatcher, tracker, domain)
+        audience = named or current.audience
         confirmation = f"utter_audience_set_{audience.value}"
         events: List[EventType] = [SlotSet("audience", audience.value)]
         if current.topic is None:
@@ -144,15 +203,10 @@ class ActionPersonalDecision(Action):
         return "action_personal_decision"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        latest = _latest(tracker)
-        previous = from_slots(tracker.current_slot_values())
-        ranking = latest.get("intent_ranking") or []
+        ranking = _latest(tracker).get("intent_ranking") or []
         # The classifiers' best topic guess, under the gate's override.
         topic_intent = next((r["name"] for r in ranking if r.get("name") in INTENT_TOPICS), "ask_treatment")
-        context = next_context(previous, topic_intent, latest.get("entities") or [])
-        payload = compose_answer(get_knowledge_base(), context, _question_text(tracker))
-        send_answer(dispatcher, tracker, payload, lead=response_text(domain, "utter_care_team"))
-        return answer_events(context, payload)
+        return answer_in_context(dispatcher, tracker, topic_intent, lead=response_text(domain, "utter_care_team"))
 
 
 UNUSABLE_KINDS = {"empty", "no_text", "too_long", "unreadable", "other_language"}

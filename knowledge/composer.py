@@ -1,4 +1,4 @@
-"""Compose an answer payload from the knowledge base: select entries, then assemble.
+"""Compose an answer payload from the knowledge base: rank entries, then assemble.
 
 Pure functions over the validated knowledge base (no Rasa imports), so they are unit
 tested directly and every answer is built from claim text plus the connective templates
@@ -7,13 +7,13 @@ in knowledge/templates.py.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from knowledge import templates as messages
 from knowledge.context import FACETS, Context
-from knowledge.loader import load_suggestions
+from knowledge.premises import get_premise_detector
+from knowledge.ranker import claim_order, get_ranker
 from knowledge.schema import (
     AnswerClaim,
     AnswerEntities,
@@ -30,121 +30,95 @@ from knowledge.schema import (
     Topic,
 )
 
-MAX_CLAIMS = 7
-KEYWORD_POINTS = 4  # per question word matching an entry keyword; a facet match is 3
+MAX_CLAIMS = 4  # the direct answer: the best entry's most specific claims
+MAX_SUGGESTIONS = 3
+# A runner-up entry is offered as "More:" only when it scores at least this share of the
+# best entry; nothing unrelated is padded in to reach a count.
+RUNNER_UP_SHARE = 0.5
+# A question is a guess to answer when it is neither close to any question the knowledge
+# base answers (cosine) nor shares specific words with an entry (raw BM25): the answer then
+# names the closest questions. About 1% of tests/retrieval/dev.yml is below the cosine
+# bound; off-topic chat ("tell me a joke", "what's the weather like") is below both.
+MIN_CLOSENESS = 0.3
+MIN_BM25 = 5.0
 _STATUS_ORDER = [ReviewStatus.draft, ReviewStatus.under_review, ReviewStatus.approved]
 
 
 @dataclass(frozen=True)
 class Selection:
+    """What an answer is made of: the claims shown, their entries, and what comes next."""
+
+    claims: Tuple[Claim, ...]
     entries: Tuple[Entry, ...]
-    unmatched: Tuple[str, ...]  # facets the question named that no entry of the topic covers
+    correction: Tuple[Claim, ...] = ()  # claims correcting a false premise, shown first
+    runners_up: Tuple[Entry, ...] = ()
+    unmatched: Tuple[str, ...] = ()  # facets the question named that no entry covers
+    weak: bool = False  # no entry answers well enough to be shown
 
 
-def _mentions(question: str, keyword: str) -> bool:
-    """Whole-word match, allowing a plural ("kid" does not match "kidney")."""
-    return re.search(rf"\b{re.escape(keyword)}(?:s|es)?\b", question) is not None
+def _clashes(entry: Entry, context: Context) -> List[str]:
+    """Facets the question itself names that this entry is specific to another value of."""
+    clashes = []
+    for name in context.named_now:
+        covered, wanted = getattr(entry.facets, name, []), context.facet(name)
+        if covered and wanted and wanted not in covered:
+            clashes.append(name)
+    return clashes
 
 
-def _keyword_hits(entry: Entry, question: str, common: FrozenSet[str]) -> int:
-    return sum(1 for keyword in entry.keywords if keyword not in common and _mentions(question, keyword))
+def select(
+    kb: KnowledgeBase,
+    context: Context,
+    question: str,
+    previous_question: str = "",
+    topic_confidence: Optional[Mapping[Topic, float]] = None,
+) -> Selection:
+    """The best entry for the question, its most specific claims, and the runners-up.
 
-
-def _facet_score(entry: Entry, context: Context, asked_for: bool) -> Optional[int]:
-    """None excludes the entry; otherwise 3 points per facet it specifically matches.
-
-    An entry specific to a facet the question did not name is shown only when it is
-    core or when the question's own words point at it (`asked_for`).
+    Entries specific to another drug, population, gene or site than the question names
+    are never shown: a crizotinib dose is not an answer about alectinib.
     """
-    score = 0
-    for name in FACETS:
-        wanted, covered = context.facet(name), getattr(entry.facets, name)
-        if not covered:
-            continue
-        if wanted is None:
-            if not (entry.core or asked_for):
-                return None
-        elif wanted in covered:
-            score += 3
-        else:
-            return None
-    return score
-
-
-def topic_evidence(kb: KnowledgeBase, question: str) -> Dict[Topic, float]:
-    """For each topic, how specifically the question's words match its best entry."""
-    question = question.lower()
-    best: Dict[Topic, float] = {topic: 0.0 for topic in Topic}
-    for entry, weights in kb.keyword_weights:
-        score = sum(weight for keyword, weight in weights.items() if _mentions(question, keyword))
-        best[entry.topic] = max(best[entry.topic], score)
-    return best
-
-
-# Evidence a runner-up needs (about one keyword found in at most a few entries).
-MIN_SWITCH_EVIDENCE = 2.0
-
-
-def resolve_topic(kb: KnowledgeBase, predicted: Topic, candidates: Sequence[Topic], question: str) -> Topic:
-    """Keep the classifier's topic unless none of its entries shares a keyword with the
-    question while a candidate's entries clearly do (candidates: the classifier's
-    runners-up and the conversation's current topic). "What if they have severe kidney
-    disease?" after a dosing answer stays on dosing even if the classifier says overview."""
-    evidence = topic_evidence(kb, question)
-    if evidence[predicted] > 0:
-        return predicted
-    best = max(candidates, key=lambda topic: evidence[topic], default=predicted)
-    return best if evidence[best] >= MIN_SWITCH_EVIDENCE else predicted
-
-
-def select_entries(kb: KnowledgeBase, context: Context, question: str = "") -> Selection:
-    if context.topic is None:
-        raise ValueError("select_entries needs a topic")
-    question = question.lower()
-    topic_entries = [entry for entry in kb.entries if entry.topic == context.topic]
-    common = kb.common_keywords[context.topic]
-    scored = []
-    for order, entry in enumerate(topic_entries):
-        hits = _keyword_hits(entry, question, common)
-        if entry.only_when_asked and not hits:
-            continue
-        score = _facet_score(entry, context, asked_for=hits > 0)
-        if score is None:
-            continue
-        # A word of the question outweighs a context facet: it says what is being asked.
-        scored.append((score + KEYWORD_POINTS * hits, order, entry))
-    covered_named = {
-        name
-        for name in context.named_now
-        if context.facet(name) and any(context.facet(name) in getattr(e.facets, name) for _, _, e in scored)
-    }
+    ranker = get_ranker(kb)
+    ranked = [
+        r for r in ranker.rank(question, context, previous_question, topic_confidence) if not _clashes(r.entry, context)
+    ]
+    premise = get_premise_detector(kb).detect(question) if question else None
+    correction: Tuple[Claim, ...] = ()
+    if premise is not None:
+        correction = tuple(kb.claims_by_id[c] for c in premise.misconception.corrected_by)
+    if not ranked:
+        return Selection(
+            (), (), correction, unmatched=tuple(sorted(context.named_now - {"biomarker_status"})), weak=True
+        )
+    best = ranked[0]
+    follow_up = bool(previous_question) and ranker.is_short(question)  # "and for children?"
+    # A continuation with nothing before it ("and for a 6-year-old?" as a first message)
+    # would be a guess about what it continues.
+    orphan = not previous_question and ranker.continues(question) and ranker.is_short(question)
+    unlike_anything = ranker.closeness(question) < MIN_CLOSENESS and ranker.bm25_scores(question).max() < MIN_BM25
+    weak = orphan or (not follow_up and unlike_anything)
+    runners_up = tuple(
+        r.entry for r in ranked[1 : 1 + MAX_SUGGESTIONS] if r.score >= RUNNER_UP_SHARE * best.score and r.score > 0
+    )
+    if weak and premise is None:
+        return Selection((), (), (), tuple(r.entry for r in ranked[:MAX_SUGGESTIONS]), weak=True)
+    shown = list(correction)
+    for index in claim_order(ranker, best.entry, question):
+        claim = best.entry.claims[index]
+        if claim not in shown:
+            shown.append(claim)
+    shown = shown[:MAX_CLAIMS]
+    entries = tuple({kb.entry_of_claim[c.id].id: kb.entry_of_claim[c.id] for c in shown}.values())
+    # Named facets nothing on the answer's topic is specific to: the answer says it is general.
     unmatched = tuple(
         name
         for name in FACETS
         if name in context.named_now
-        and context.facet(name)
-        and name not in covered_named
         and name != "biomarker_status"
+        and context.facet(name)
+        and not any(context.facet(name) in getattr(e.facets, name) for e in kb.entries if e.topic == best.entry.topic)
     )
-    if any(score > 0 for score, _, _ in scored):
-        scored = [item for item in scored if item[0] > 0]
-    elif unmatched:
-        # The question named something we have nothing specific on: general entries only,
-        # never entries about a different drug, gene, site or population.
-        scored = [item for item in scored if not _has_facets(item[2])]
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    chosen: List[Entry] = []
-    claims = 0
-    for _, _, entry in scored:
-        if claims >= MAX_CLAIMS:
-            break
-        chosen.append(entry)
-        claims += len(entry.claims)
-    return Selection(tuple(chosen), unmatched)
-
-
-def _has_facets(entry: Entry) -> bool:
-    return any(getattr(entry.facets, name) for name in FACETS)
+    return Selection(tuple(shown[len(correction) :]), entries, correction[:MAX_CLAIMS], runners_up, unmatched)
 
 
 def _label(value: str) -> str:
@@ -165,75 +139,81 @@ def describe_context(context: Context) -> str:
     return ", ".join(parts)
 
 
-def _intro(context: Context, selection: Selection) -> List[str]:
-    assert context.topic is not None  # compose_answer checks it first
+def _intro(context: Context, topic: Topic, selection: Selection) -> List[str]:
     lines = []
     described = describe_context(context)
-    if described:
+    if described and selection.entries:
         lines.append(messages.CONTEXT_TEMPLATE.format(context=described))
-    topic_label = messages.TOPIC_LABELS[context.topic]
+    topic_label = messages.TOPIC_LABELS[topic]
     for name in selection.unmatched:
         template = messages.NO_SPECIFIC_TEMPLATE if selection.entries else messages.NOTHING_FOUND_TEMPLATE
         lines.append(template.format(topic=topic_label, value=_label(context.facet(name) or "")))
-    if not selection.entries and not selection.unmatched:
-        lines.append(messages.NOTHING_AT_ALL)
-    if context.topic == Topic.dosing and selection.entries:
-        populations = {p for e in selection.entries for p in e.facets.population}
-        if context.population is None and len(populations) > 1:
-            lines.append(messages.DOSING_POPULATION_UNCLEAR)
-        if context.audience == Audience.patient:
-            lines.append(messages.PATIENT_DOSING_NOTE)
+    if selection.weak:
+        lines.append(messages.CLOSEST_QUESTIONS if selection.runners_up else messages.NOTHING_AT_ALL)
+        return lines
+    populations = {p for e in selection.entries for p in e.facets.population}
+    others = {p for e in selection.runners_up for p in e.facets.population} - populations
+    if context.population is None and len(populations) == 1 and others and topic == Topic.dosing:
+        lines.append(messages.DOSING_POPULATION_UNCLEAR.format(population=_label(populations.pop())))
+    if topic == Topic.dosing and context.audience == Audience.patient:
+        lines.append(messages.PATIENT_DOSING_NOTE)
     return lines
 
 
-def _other_topics_with(kb: KnowledgeBase, context: Context, unmatched: Sequence[str]) -> List[Topic]:
-    topics = []
-    for entry in kb.entries:
-        if entry.topic == context.topic or entry.topic in topics:
-            continue
-        if any(context.facet(name) in getattr(entry.facets, name) for name in unmatched):
-            topics.append(entry.topic)
-    return topics
-
-
-def suggestions_for(topic: Topic, question: str = "") -> List[str]:
-    asked = question.strip().lower()
-    return [s.text for s in load_suggestions()[topic] if s.text.lower() != asked]
-
-
-def _selection_of(kb: KnowledgeBase, claim_ids: Sequence[str]) -> Tuple[Selection, List[Claim]]:
+def _selection_of(kb: KnowledgeBase, claim_ids: Sequence[str]) -> Selection:
     """The entries and claims of an earlier answer, in that answer's order."""
     entry_of = kb.entry_of_claim
     known = [claim_id for claim_id in claim_ids if claim_id in entry_of]
     entries = {entry_of[claim_id].id: entry_of[claim_id] for claim_id in known}  # first-use order
-    return Selection(tuple(entries.values()), ()), [kb.claims_by_id[claim_id] for claim_id in known]
+    return Selection(tuple(kb.claims_by_id[claim_id] for claim_id in known), tuple(entries.values()))
+
+
+def _sections(selection: Selection, audience: Audience, cite: Callable[[str], int]) -> List[AnswerSection]:
+    """The correction first, then the answer's claims by kind of evidence, the kind of
+    the most specific claim first."""
+
+    def answer_claim(c: Claim) -> AnswerClaim:
+        return AnswerClaim(
+            id=c.id, text=c.text_for(audience), citations=[cite(r) for r in c.cites], certainty=c.certainty
+        )
+
+    sections = []
+    if selection.correction:
+        sections.append(
+            AnswerSection(heading=messages.CORRECTION_HEADING, claims=[answer_claim(c) for c in selection.correction])
+        )
+    headings = [messages.GUIDELINES_HEADING, messages.RESEARCH_HEADING]
+    if selection.claims and not selection.claims[0].is_guideline:
+        headings.reverse()
+    for heading in headings:
+        guideline = heading == messages.GUIDELINES_HEADING
+        group = [c for c in selection.claims if c.is_guideline == guideline]
+        if group:
+            sections.append(AnswerSection(heading=heading, claims=[answer_claim(c) for c in group]))
+    return sections
 
 
 def compose_answer(
-    kb: KnowledgeBase, context: Context, question: str = "", same_claims: Optional[Sequence[str]] = None
+    kb: KnowledgeBase,
+    context: Context,
+    question: str = "",
+    same_claims: Optional[Sequence[str]] = None,
+    previous_question: str = "",
+    topic_confidence: Optional[Mapping[Topic, float]] = None,
 ) -> AnswerPayload:
     """Build the one answer payload every channel renders.
 
-    `same_claims` re-composes an earlier answer (e.g. in the other audience's wording)
-    from its claim ids instead of selecting again.
+    The payload's topic is the topic of the entry that answers; `context.topic` (the
+    NLU's guess) is used only when nothing does. `same_claims` re-composes an earlier
+    answer (e.g. in the other audience's wording) from its claim ids.
     """
-    if context.topic is None:
-        raise ValueError("compose_answer needs a topic")
     if same_claims:
-        selection, claims = _selection_of(kb, same_claims)
+        selection = _selection_of(kb, same_claims)
     else:
-        selection = select_entries(kb, context, question)
-        claims = [claim for entry in selection.entries for claim in entry.claims][:MAX_CLAIMS]
-    intro = _intro(context, selection)
-    if selection.unmatched:
-        others = _other_topics_with(kb, context, selection.unmatched)
-        if others:
-            intro.append(
-                messages.ALTERNATIVES_TEMPLATE.format(topics=", ".join(messages.TOPIC_LABELS[t] for t in others))
-            )
-
-    guideline_claims = [c for c in claims if c.is_guideline]
-    research_claims = [c for c in claims if not c.is_guideline]
+        selection = select(kb, context, question, previous_question, topic_confidence)
+    answering = [*selection.entries, *selection.runners_up]
+    topic = answering[0].topic if answering else context.topic or Topic.overview
+    intro = _intro(context, topic, selection)
 
     numbers: Dict[str, int] = {}
     citations: List[Citation] = []
@@ -244,34 +224,22 @@ def compose_answer(
             citations.append(citation(kb.references[ref_id], numbers[ref_id]))
         return numbers[ref_id]
 
-    sections = []
-    for heading, group in (
-        (messages.GUIDELINES_HEADING, guideline_claims),
-        (messages.RESEARCH_HEADING, research_claims),
-    ):
-        if group:
-            sections.append(
-                AnswerSection(
-                    heading=heading,
-                    claims=[
-                        AnswerClaim(
-                            id=c.id,
-                            text=c.text_for(context.audience),
-                            citations=[cite(r) for r in c.cites],
-                            certainty=c.certainty,
-                        )
-                        for c in group
-                    ],
-                )
-            )
-
+    sections = _sections(selection, context.audience, cite)
     body = " ".join(
-        [*intro] + [f"{c.text} {''.join(f'[{n}]' for n in c.citations)}" for s in sections for c in s.claims]
+        [*intro]
+        + [
+            f"{s.heading} {c.text} {''.join(f'[{n}]' for n in c.citations)}"
+            if s.heading == messages.CORRECTION_HEADING and i == 0
+            else f"{c.text} {''.join(f'[{n}]' for n in c.citations)}"
+            for s in sections
+            for i, c in enumerate(s.claims)
+        ]
     )
     statuses = [e.review.status for e in selection.entries]
     dates = [e.review.last_reviewed for e in selection.entries]
+    asked = question.strip().lower()
     return AnswerPayload(
-        topic=context.topic,
+        topic=topic,
         audience=context.audience,
         answer=body,
         intro=intro,
@@ -279,7 +247,7 @@ def compose_answer(
         entities=AnswerEntities(**{name: context.facet(name) for name in FACETS}),
         citations=citations,
         disclaimer=messages.DISCLAIMERS[context.audience],
-        suggestions=suggestions_for(context.topic, question),
+        suggestions=[e.ask for e in selection.runners_up if e.ask and e.ask.lower() != asked],
         # An answer is only as reviewed as its least-reviewed entry.
         review_status=min(statuses, key=_STATUS_ORDER.index) if statuses else None,
         last_reviewed=min(dates) if dates else None,

@@ -15,13 +15,12 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
-from knowledge.schema import Entry, KnowledgeBase, Reference, ReviewStatus, Suggestion, Topic
+from knowledge.schema import Entry, KnowledgeBase, Reference, ReviewStatus
 from knowledge.settings import get_settings
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = KNOWLEDGE_DIR / "data"
 REFERENCES_FILE = "references.yml"
-SUGGESTIONS_FILE = KNOWLEDGE_DIR / "suggestions.yml"
 DOMAIN_FILE = KNOWLEDGE_DIR.parent / "domain.yml"
 
 
@@ -74,10 +73,3 @@ def _domain_responses() -> Dict[str, Any]:
 def fixed_reply(name: str) -> str:
     """The text of a domain response, for a channel that must answer without Rasa."""
     return str(_domain_responses()[name][0]["text"])
-
-
-@functools.lru_cache(maxsize=1)
-def load_suggestions() -> Dict[Topic, List[Suggestion]]:
-    """The "You might also ask" questions offered after an answer on each topic."""
-    raw = _read_yaml(SUGGESTIONS_FILE)
-    return {Topic(topic): [Suggestion(**item) for item in items] for topic, items in raw.items()}

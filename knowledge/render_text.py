@@ -40,5 +40,5 @@ def render_text(payload: AnswerPayload) -> str:
     lines.append(f"Disclaimer: {payload.disclaimer}")
     if payload.suggestions:
         lines.append("")
-        lines.append("You might also ask: " + " · ".join(payload.suggestions))
+        lines.extend(f"{templates.MORE_LABEL} {suggestion}" for suggestion in payload.suggestions)
     return "\n".join(lines).strip()

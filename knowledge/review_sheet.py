@@ -38,6 +38,14 @@ th{background:#f3f3f3;position:sticky;top:0}.uncertain{background:#fff4e5}.limit
 <td>{{ row.evidence }}</td><td>{{ row.certainty }}</td>
 <td class="refs">{% for ref in row.refs %}<p>{{ ref.id }}: {{ ref.full }}{% if ref.link %} <a href="{{ ref.link }}">link</a>{% endif %}</p>{% endfor %}</td>
 <td>{{ row.status }}<br>{{ row.reviewer or "no reviewer yet" }}<br>{{ row.last_reviewed }}</td></tr>
+{% endfor %}</tbody></table>
+<h2>Questions each entry answers, and the false beliefs it corrects</h2>
+<table><thead><tr><th>Topic / entry</th><th>Offered as "More:"</th><th>Questions it answers</th>
+<th>False beliefs it corrects (statements; correcting claims)</th></tr></thead><tbody>
+{% for e in entry_rows %}<tr><td><b>{{ e.topic }}</b><br>{{ e.title }}<br><code>{{ e.id }}</code></td><td>{{ e.ask }}</td>
+<td><ul>{% for q in e.questions %}<li>{{ q }}</li>{% endfor %}</ul></td>
+<td>{% for m in e.misconceptions %}<p><b>{{ m.belief }}</b> ({{ m.corrected_by|join(", ") }})<br>
+{{ m.statements|join(" · ") }}</p>{% endfor %}</td></tr>
 {% endfor %}</tbody></table></body></html>
 """
 
@@ -66,6 +74,21 @@ def rows(kb: KnowledgeBase) -> List[Dict[str, Any]]:
     return table
 
 
+def entry_rows(kb: KnowledgeBase) -> List[Dict[str, Any]]:
+    """One row per entry: what it answers (its questions) and the beliefs it corrects."""
+    return [
+        {
+            "topic": entry.topic.value,
+            "title": entry.title,
+            "id": entry.id,
+            "ask": entry.ask,
+            "questions": entry.questions,
+            "misconceptions": [m.dict() for m in entry.misconceptions],
+        }
+        for entry in kb.entries
+    ]
+
+
 def _md_cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -92,6 +115,20 @@ def render_markdown(kb: KnowledgeBase) -> str:
             review,
         ]
         lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    lines += [
+        "",
+        "## Questions each entry answers, and the false beliefs it corrects",
+        "",
+        '| Topic / entry | Offered as "More:" | Questions it answers | False beliefs it corrects |',
+        "|---|---|---|---|",
+    ]
+    for row in entry_rows(kb):
+        beliefs = "<br>".join(
+            f"**{m['belief']}** ({', '.join(m['corrected_by'])}): {' · '.join(m['statements'])}"
+            for m in row["misconceptions"]
+        )
+        cells = [f"**{row['topic']}** {row['title']} `{row['id']}`", row["ask"], "<br>".join(row["questions"]), beliefs]
+        lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -102,6 +139,7 @@ def render_html(kb: KnowledgeBase) -> str:
     template = Environment(autoescape=select_autoescape(default=True)).from_string(HTML_TEMPLATE)
     html: str = template.render(
         rows=table,
+        entry_rows=entry_rows(kb),
         entries=len(kb.entries),
         references=len(kb.references),
         statuses=dict(Counter(r["status"] for r in table)),

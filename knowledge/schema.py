@@ -8,12 +8,10 @@ every channel renders that payload instead of re-deriving anything.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-from collections import Counter
 from enum import Enum
 from functools import cached_property
-from typing import Any, Dict, FrozenSet, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 from pydantic import BaseModel, Field, root_validator, validator
 from pydantic.fields import ModelField
@@ -70,7 +68,6 @@ class ReviewStatus(str, Enum):
 _VOCABULARY = load_vocabulary()
 
 # A keyword shared by more entries of a topic than this ("dose") tells them apart poorly.
-MAX_KEYWORD_SHARE = 3
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
@@ -214,20 +211,36 @@ class Review(BaseModel):
         return values
 
 
+class Misconception(BaseModel):
+    """A false belief an entry corrects: when a question asserts it, the answer opens
+    with the correcting claims."""
+
+    belief: str = Field(..., min_length=10)
+    # Ways people assert the belief inside a question ("so it's gone for good, right?").
+    statements: List[str] = Field(..., min_items=3)
+    corrected_by: List[str] = Field(..., min_items=1)  # claim ids of the same entry
+
+    class Config:
+        extra = "forbid"
+
+
+MIN_QUESTIONS = 8
+
+
 class Entry(BaseModel):
     id: str
     topic: Topic
     title: str
     facets: Facets = Facets()
-    # Shown when the question does not narrow the facet this entry is specific to
-    # (e.g. both adult and pediatric dosing when the population is unknown).
-    core: bool = False
-    # Lowercase words or phrases that make this entry relevant when they appear in the
-    # question (e.g. "missed", "grapefruit", "bilirubin").
+    # Words or phrases the entry is about ("missed", "grapefruit", "bilirubin"), indexed
+    # by the ranker beside the title, questions and claims.
     keywords: List[str] = []
-    # Detail entries (organ impairment, dose reductions) appear only when the question's
-    # words ask for them, never just because the population or drug matches.
-    only_when_asked: bool = False
+    # The questions this entry answers, as patients, parents and clinicians ask them; the
+    # ranker indexes them and trains its question classifier on them.
+    questions: List[str] = Field(..., min_items=MIN_QUESTIONS)
+    # The question offered as a "More:" suggestion when this entry is a runner-up.
+    ask: str = Field(..., min_length=10)
+    misconceptions: List[Misconception] = []
     review: Review
     claims: List[Claim] = Field(..., min_items=1)
 
@@ -239,6 +252,25 @@ class Entry(BaseModel):
         if not _ID.match(v):
             raise ValueError(f"entry id must be lowercase slug, got {v!r}")
         return v
+
+    @validator("questions")
+    def _distinct_questions(cls, questions: List[str]) -> List[str]:
+        seen = set()
+        for question in questions:
+            key = question.strip().lower()
+            if len(key) < 3 or key in seen:
+                raise ValueError(f"empty or repeated question {question!r}")
+            seen.add(key)
+        return questions
+
+    @root_validator(skip_on_failure=True)
+    def _corrections_are_own_claims(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        own = {claim.id for claim in values["claims"]}
+        for misconception in values["misconceptions"]:
+            foreign = [c for c in misconception.corrected_by if c not in own]
+            if foreign:
+                raise ValueError(f"misconception {misconception.belief!r} cites claims of another entry: {foreign}")
+        return values
 
 
 class KnowledgeBase(BaseModel):
@@ -277,38 +309,8 @@ class KnowledgeBase(BaseModel):
     def claims_by_id(self) -> Dict[str, Claim]:
         return {claim.id: claim for entry in self.entries for claim in entry.claims}
 
-    @cached_property
-    def keyword_weights(self) -> List[Tuple[Entry, Dict[str, float]]]:
-        """Per entry, its non-entity keywords weighted by inverse document frequency over all
-        entries ("kidney disease", in one entry, weighs far more than "dose", in many).
-        Drug, gene, site and population words are left out: facets already use them."""
-        entity_words = _VOCABULARY.entity_words()
-        keywords_of = [(e, [k for k in e.keywords if k.lower() not in entity_words]) for e in self.entries]
-        counts = Counter(k for _, keywords in keywords_of for k in set(keywords))
-        return [(e, {k: math.log(len(self.entries) / counts[k]) for k in keywords}) for e, keywords in keywords_of]
-
-    @cached_property
-    def common_keywords(self) -> Dict[Topic, FrozenSet[str]]:
-        """Per topic, keywords shared by more than MAX_KEYWORD_SHARE of its entries ("dose"):
-        they tell the entries apart poorly."""
-        common: Dict[Topic, FrozenSet[str]] = {}
-        for topic in Topic:
-            counts = Counter(k for e in self.entries if e.topic == topic for k in set(e.keywords))
-            common[topic] = frozenset(k for k, count in counts.items() if count > MAX_KEYWORD_SHARE)
-        return common
-
     def claim_by_id(self, claim_id: str) -> Optional[Claim]:
         return self.claims_by_id.get(claim_id)
-
-
-class Suggestion(BaseModel):
-    """A follow-up question offered after an answer; `intent` is what the NLU must find."""
-
-    text: str = Field(..., min_length=5)
-    intent: str
-
-    class Config:
-        extra = "forbid"
 
 
 # --- answer payload (what actions send and channels render) -------------------------

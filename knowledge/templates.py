@@ -46,11 +46,19 @@ NO_SPECIFIC_TEMPLATE = (
 )
 NOTHING_FOUND_TEMPLATE = "I have no {topic} information about {value} in my curated knowledge base, and I won't guess."
 NOTHING_AT_ALL = "I have nothing on that in my curated knowledge base, and I won't guess."
-DOSING_POPULATION_UNCLEAR = (
-    "You did not say which patient group you mean, so here are the labelled doses for each group."
+CLOSEST_QUESTIONS = (
+    "I'm not sure my curated knowledge base answers exactly that, and I won't guess. "
+    "These are the closest questions I can answer:"
 )
+DOSING_POPULATION_UNCLEAR = (
+    "You did not say which patient group you mean, so this is the labelled dose for {population}; "
+    "the other groups are under More."
+)
+# Before each follow-up question offered after an answer (the next-best entries).
+MORE_LABEL = "More:"
+# Opens an answer whose question asserts something the evidence contradicts.
+CORRECTION_HEADING = "That isn't quite right:"
 PATIENT_DOSING_NOTE = "Your care team sets the dose; please don't change it on your own."
-ALTERNATIVES_TEMPLATE = "You can ask about it under {topics}."
 
 REVIEW_LINE = "Review status: {status} · last reviewed {date}"
 REVIEW_STATUS_LABELS = {"draft": "draft", "under_review": "under review", "approved": "approved"}

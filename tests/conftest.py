@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import pytest
 from rasa_sdk import Tracker
@@ -52,8 +52,10 @@ def make_tracker(
     channel: str = "rest",
     intent_ranking: Optional[List[Dict[str, Any]]] = None,
     extra: Optional[Dict[str, Any]] = None,
+    earlier: Sequence[str] = (),
 ) -> Tracker:
-    """A rasa_sdk Tracker as the action server receives it after one user message."""
+    """A rasa_sdk Tracker as the action server receives it after one user message
+    (`earlier`: the user's previous questions in the conversation, oldest first)."""
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0},
@@ -61,7 +63,11 @@ def make_tracker(
         "intent_ranking": intent_ranking or [{"name": intent, "confidence": 1.0}],
         **(extra or {}),
     }
-    events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
+    events = [
+        {"event": "user", "text": t, "parse_data": {"intent": {"name": "ask_overview"}}, "input_channel": channel}
+        for t in earlier
+    ]
+    events.append({"event": "user", "text": text, "parse_data": latest, "input_channel": channel})
     return Tracker("test-user", {**DEFAULT_SLOTS, **(slots or {})}, latest, events, False, None, {}, "action_listen")
 
 

@@ -50,12 +50,78 @@ def test_inform_follow_up_keeps_the_topic(dispatcher):
         "inform",
         [{"entity": "population", "value": "pediatric"}],
         slots={"topic": "dosing", "drug": "crizotinib"},
+        earlier=["what's the dose of xalkori?"],
     )
     events = run(ActionAnswer(), dispatcher, tracker)
     custom = dispatcher.messages[0]["custom"]
     assert custom["topic"] == "dosing" and custom["entities"]["population"] == "pediatric"
     assert "280 mg/m²" in custom["answer"]
     assert slots_of(events)["population"] == "pediatric"
+
+
+def test_the_entry_that_answers_wins_over_the_nlu_topic(dispatcher, kb):
+    """The NLU's topic is a feature, not a wall: a monitoring question it took for an
+    overview question still gets the monitoring schedule, and the topic slot follows."""
+    tracker = make_tracker(
+        "what blood tests are done while on xalkori and how often",
+        "ask_overview",
+        [{"entity": "drug", "value": "crizotinib"}],
+        intent_ranking=[{"name": "ask_overview", "confidence": 0.6}, {"name": "ask_dosing", "confidence": 0.3}],
+    )
+    events = run(ActionAnswer(), dispatcher, tracker)
+    custom = dispatcher.messages[0]["custom"]
+    assert kb.entry_of_claim[custom["claim_ids"][0]].id == "dosing-crizotinib-monitoring"
+    assert slots_of(events)["topic"] == custom["topic"] == "dosing"
+    assert len(custom["claim_ids"]) <= 4 and custom["suggestions"]
+
+
+def test_an_elliptical_follow_up_is_read_with_the_previous_question(dispatcher, kb):
+    tracker = make_tracker(
+        "how often?",
+        "inform",
+        slots={"topic": "dosing", "drug": "crizotinib"},
+        earlier=["which blood tests are needed on crizotinib?"],
+    )
+    run(ActionAnswer(), dispatcher, tracker)
+    custom = dispatcher.messages[0]["custom"]
+    assert kb.entry_of_claim[custom["claim_ids"][0]].id == "dosing-crizotinib-monitoring"
+
+
+def test_chit_chat_in_between_does_not_break_a_follow_up(dispatcher, kb):
+    tracker = make_tracker("how often?", "inform", slots={"topic": "dosing", "drug": "crizotinib"})
+    question = {"event": "user", "text": "which blood tests are needed on crizotinib?"}
+    question["parse_data"] = {"intent": {"name": "ask_dosing"}}
+    thanks = {"event": "user", "text": "thanks, that helps", "parse_data": {"intent": {"name": "thank"}}}
+    tracker.events[:0] = [question, thanks]
+    run(ActionAnswer(), dispatcher, tracker)
+    custom = dispatcher.messages[0]["custom"]
+    assert kb.entry_of_claim[custom["claim_ids"][0]].id == "dosing-crizotinib-monitoring"
+
+
+def test_a_question_taken_for_an_audience_switch_is_answered(dispatcher):
+    tracker = make_tracker("my tumour has a ROS1 change - can crizotinib help?", "set_audience")
+    run(ActionSetAudience(), dispatcher, tracker)
+    custom = dispatcher.messages[0]["custom"]
+    assert custom["type"] == "imt_answer" and custom["claim_ids"]
+
+
+def test_a_question_taken_for_a_sources_request_is_answered(dispatcher, kb):
+    tracker = make_tracker("which ALK fusion partners have been reported in IMT?", "ask_sources")
+    run(ActionShowSources(), dispatcher, tracker)
+    custom = dispatcher.messages[0]["custom"]
+    assert custom["type"] == "imt_answer"
+    assert kb.entry_of_claim[custom["claim_ids"][0]].id == "diagnosis-alk-staining-patterns"
+
+
+def test_a_real_sources_request_is_not_answered_as_a_question(dispatcher):
+    run(ActionShowSources(), dispatcher, make_tracker("where does that come from?", "ask_sources"))
+    assert dispatcher.messages[0]["response"] == "utter_no_sources_yet"
+
+
+def test_a_continuation_with_nothing_before_it_is_not_guessed(dispatcher):
+    run(ActionAnswer(), dispatcher, make_tracker("and for a 6-year-old?", "inform"))
+    custom = dispatcher.messages[0]["custom"]
+    assert not custom["claim_ids"] and custom["suggestions"]
 
 
 def test_answer_in_patient_language(dispatcher):

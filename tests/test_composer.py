@@ -1,4 +1,5 @@
-"""The answer composer: selection, citations, disclaimer, and the grounding guarantee."""
+"""The answer composer: the best entry first, corrections, citations, disclaimer, and the
+grounding guarantee."""
 
 import itertools
 import re
@@ -6,7 +7,7 @@ import re
 import pytest
 
 from knowledge import templates as messages
-from knowledge.composer import MAX_CLAIMS, compose_answer, select_entries, suggestions_for
+from knowledge.composer import MAX_CLAIMS, compose_answer
 from knowledge.context import Context, next_context
 from knowledge.render_text import render_text
 from knowledge.schema import Audience, Topic
@@ -31,9 +32,9 @@ ALLOWED_INTRO = re.compile(
             messages.NO_SPECIFIC_TEMPLATE,
             messages.NOTHING_FOUND_TEMPLATE,
             messages.NOTHING_AT_ALL,
+            messages.CLOSEST_QUESTIONS,
             messages.DOSING_POPULATION_UNCLEAR,
             messages.PATIENT_DOSING_NOTE,
-            messages.ALTERNATIVES_TEMPLATE,
         ]
     )
     + ")$"
@@ -62,76 +63,127 @@ def assert_grounded(kb, payload):
         assert ALLOWED_INTRO.match(line), f"intro line not from a template: {line!r}"
         pieces.append(line)
     for section in payload.sections:
-        assert section.heading in (messages.GUIDELINES_HEADING, messages.RESEARCH_HEADING)
-        for answer_claim in section.claims:
+        assert section.heading in (messages.GUIDELINES_HEADING, messages.RESEARCH_HEADING, messages.CORRECTION_HEADING)
+        for index, answer_claim in enumerate(section.claims):
             claim = kb.claim_by_id(answer_claim.id)
             assert claim is not None
             assert answer_claim.text == claim.text_for(Audience(payload.audience))
             assert [by_number[n] for n in answer_claim.citations] == claim.cites
-            pieces.append(f"{answer_claim.text} {''.join(f'[{n}]' for n in answer_claim.citations)}")
+            lead = f"{section.heading} " if section.heading == messages.CORRECTION_HEADING and index == 0 else ""
+            pieces.append(f"{lead}{answer_claim.text} {''.join(f'[{n}]' for n in answer_claim.citations)}")
     assert payload.answer == " ".join(pieces), "answer contains text that is neither claim nor template"
     assert payload.disclaimer == messages.DISCLAIMERS[Audience(payload.audience)]
 
 
-def test_grounding_over_topics_facets_and_audiences(kb):
+QUESTIONS = [
+    "",
+    "what is the dose?",
+    "what does the tumor look like?",
+    "how often does it come back?",
+    "side effects?",
+    "my surgeon got it all out so it's gone for good, right?",
+    "tell me a joke",
+]
+
+
+def test_grounding_over_questions_facets_and_audiences(kb):
     composed = 0
-    for topic, facets, audience in itertools.product(Topic, _facet_grid(), Audience):
-        context = Context(topic=topic, audience=audience, named_now=frozenset(facets), **facets)
-        payload = compose_answer(kb, context)
+    for question, facets, audience in itertools.product(QUESTIONS, _facet_grid(), Audience):
+        context = Context(audience=audience, named_now=frozenset(facets), **facets)
+        payload = compose_answer(kb, context, question)
         assert_grounded(kb, payload)
         assert len(payload.claim_ids) <= MAX_CLAIMS
         composed += 1
     assert composed > 500
 
 
-def test_guidelines_come_before_research(kb):
-    payload = compose_answer(kb, Context(topic=Topic.treatment))
-    headings = [s.heading for s in payload.sections]
-    assert headings == sorted(headings, key=[messages.GUIDELINES_HEADING, messages.RESEARCH_HEADING].index)
+@pytest.mark.parametrize(
+    "entry_id", [e.id for e in __import__("knowledge.loader").loader.load_knowledge_base().entries]
+)
+def test_every_entry_answers_its_own_suggestion_question(kb, entry_id):
+    """A "More:" suggestion, clicked or typed, is answered by the entry it stands for."""
+    entry = next(e for e in kb.entries if e.id == entry_id)
+    payload = compose_answer(kb, Context(), entry.ask)
+    assert payload.claim_ids, entry.ask
+    assert kb.entry_of_claim[payload.claim_ids[0]].id == entry_id, entry.ask
+    assert_grounded(kb, payload)
 
 
-def test_dosing_without_population_gives_both_groups_and_says_so(kb):
-    payload = compose_answer(kb, Context(topic=Topic.dosing))
-    text = payload.answer
-    assert messages.DOSING_POPULATION_UNCLEAR in payload.intro
-    assert "250 mg" in text and "280 mg/m²" in text
+def test_the_direct_answer_comes_first_and_is_short(kb):
+    payload = compose_answer(kb, Context(), "At what age is IMT usually diagnosed?")
+    assert 0 < len(payload.claim_ids) <= MAX_CLAIMS
+    assert "age" in payload.sections[0].claims[0].text.lower()
 
 
-def test_pediatric_follow_up_gives_pediatric_dose_only(kb):
-    first = next_context(Context(), "ask_dosing", [])
+def test_dosing_without_population_gives_one_group_and_offers_the_other(kb):
+    payload = compose_answer(kb, Context(), "what is the dose of crizotinib?")
+    assert any(line.startswith("You did not say which patient group") for line in payload.intro)
+    assert "250 mg" in payload.answer
+    assert any("children" in s for s in payload.suggestions)
+
+
+def test_pediatric_follow_up_gives_pediatric_dose(kb):
+    first = next_context(Context(), "ask_dosing", [{"entity": "drug", "value": "crizotinib"}])
     follow = next_context(first, "inform", [{"entity": "population", "value": "pediatric"}])
-    payload = compose_answer(kb, follow, "and for a 6-year-old?")
+    payload = compose_answer(kb, follow, "and for a 6-year-old?", previous_question="what is the crizotinib dose?")
     assert "280 mg/m²" in payload.answer
     assert not re.search(r"adults?[^.]*250 mg orally twice daily", payload.answer)
     assert payload.entities.population == "pediatric"
 
 
 def test_patient_dosing_answer_defers_to_care_team(kb):
-    payload = compose_answer(kb, Context(topic=Topic.dosing, audience=Audience.patient))
+    payload = compose_answer(kb, Context(audience=Audience.patient), "what dose of crizotinib do adults take?")
     assert messages.PATIENT_DOSING_NOTE in payload.intro
     assert "BID" not in payload.answer
 
 
-def test_keywords_pick_the_specific_entry(kb):
-    payload = compose_answer(kb, Context(topic=Topic.dosing), "what if I miss a dose?")
-    assert any("missed" in claim_id for claim_id in payload.claim_ids)
-    payload = compose_answer(kb, Context(topic=Topic.dosing), "dose in severe hepatic impairment")
-    assert any("hepatic" in claim_id for claim_id in payload.claim_ids)
+@pytest.mark.parametrize(
+    "question,entry_id",
+    [
+        ("what if I miss a dose?", "dosing-crizotinib-missed-dose"),
+        ("dose in severe hepatic impairment", "dosing-crizotinib-hepatic-impairment-adult"),
+        ("What fusion partners has ALK got in these tumours?", "diagnosis-alk-staining-patterns"),
+        ("what blood tests are done while on xalkori and how often", "dosing-crizotinib-monitoring"),
+    ],
+)
+def test_the_entry_that_answers_is_chosen_across_topics(kb, question, entry_id):
+    payload = compose_answer(kb, Context(topic=Topic.overview), question)  # the NLU's topic is no wall
+    assert kb.entry_of_claim[payload.claim_ids[0]].id == entry_id
+
+
+def test_a_named_drug_never_gets_another_drugs_facts(kb):
+    context = Context(drug="alectinib", named_now=frozenset({"drug"}))
+    payload = compose_answer(kb, context, "what is the alectinib dose?")
+    for claim_id in payload.claim_ids:
+        assert "crizotinib" not in kb.entry_of_claim[claim_id].facets.drug
+
+
+def test_a_false_premise_is_corrected_first(kb):
+    payload = compose_answer(kb, Context(), "my surgeon got it all out so it's gone for good, right?")
+    assert payload.sections[0].heading == messages.CORRECTION_HEADING
+    assert payload.answer.startswith(messages.CORRECTION_HEADING)
+
+
+def test_a_neutral_question_gets_no_correction(kb):
+    for question in ["can IMT come back after surgery?", "is IMT cancer?", "what is the dose for children?"]:
+        payload = compose_answer(kb, Context(), question)
+        assert all(s.heading != messages.CORRECTION_HEADING for s in payload.sections), question
+
+
+def test_a_question_nothing_answers_gets_the_closest_questions_not_a_guess(kb):
+    payload = compose_answer(kb, Context(), "tell me a joke")
+    assert not payload.claim_ids and not payload.citations
+    assert messages.CLOSEST_QUESTIONS in payload.intro and payload.suggestions
 
 
 def test_named_facet_without_specific_entries_is_said_plainly(kb):
-    context = Context(topic=Topic.prognosis, body_site="breast", named_now=frozenset({"body_site"}))
-    selection = select_entries(kb, context)
-    assert "body_site" in selection.unmatched
-    payload = compose_answer(kb, context)
-    assert any(
-        "no specific prognosis information about breast" in line or "no prognosis information about breast" in line
-        for line in payload.intro
-    )
+    context = Context(body_site="breast", named_now=frozenset({"body_site"}))
+    payload = compose_answer(kb, context, "what is the outlook?")
+    assert any("information about breast" in line for line in payload.intro)
 
 
 def test_citations_are_numbered_in_order_of_first_use(kb):
-    payload = compose_answer(kb, Context(topic=Topic.treatment))
+    payload = compose_answer(kb, Context(), "how well does crizotinib work in adults?")
     seen = []
     for section in payload.sections:
         for claim in section.claims:
@@ -139,26 +191,16 @@ def test_citations_are_numbered_in_order_of_first_use(kb):
     assert seen == list(range(1, len(seen) + 1))
 
 
-def test_text_rendering_has_markers_sources_and_disclaimer(kb):
-    payload = compose_answer(kb, Context(topic=Topic.overview))
+def test_text_rendering_has_markers_sources_disclaimer_and_more(kb):
+    payload = compose_answer(kb, Context(), "what is IMT?")
     text = render_text(payload)
     assert "[1]" in text and "\nSources\n" in text and payload.disclaimer in text
     for citation in payload.citations:
         assert citation.link in text
+    for suggestion in payload.suggestions:
+        assert f"{messages.MORE_LABEL} {suggestion}" in text
 
 
-@pytest.mark.parametrize("topic", list(Topic))
-def test_suggestions_do_not_repeat_the_question(topic):
-    first = suggestions_for(topic)[0]
-    assert first not in suggestions_for(topic, first)
-
-
-def test_topic_follows_the_question_words_among_close_candidates(kb):
-    from knowledge.composer import resolve_topic
-
-    question = "what if they have severe kidney disease?"
-    assert resolve_topic(kb, Topic.overview, [Topic.dosing], question) == Topic.dosing
-    # The classifier's topic stands when its own entries match the question.
-    assert resolve_topic(kb, Topic.dosing, [Topic.overview], "what is the dose of crizotinib?") == Topic.dosing
-    # Nothing matches anywhere: keep the classifier's choice.
-    assert resolve_topic(kb, Topic.prognosis, [Topic.treatment], "hmm ok and then?") == Topic.prognosis
+def test_suggestions_never_repeat_the_question(kb):
+    for entry in kb.entries:
+        assert entry.ask not in compose_answer(kb, Context(), entry.ask).suggestions

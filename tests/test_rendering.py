@@ -12,7 +12,8 @@ from knowledge.schema import Topic
 
 
 def _answer_message(kb, **context):
-    payload = compose_answer(kb, Context(topic=Topic.dosing, **context))
+    payload = compose_answer(kb, Context(topic=Topic.dosing, **context), "what is the crizotinib dose for adults?")
+    assert payload.citations and payload.suggestions
     return {"text": "t", "custom": json.loads(payload.json())}, payload
 
 

@@ -14,9 +14,19 @@ def test_review_sheet_has_one_row_per_claim(kb):
     claims = sum(len(e.claims) for e in kb.entries)
     assert len(rows(kb)) == claims
     markdown = render_markdown(kb)
-    assert markdown.count("\n| ") == claims + 1  # header row + one per claim
+    # a header row and one row per claim, then a header row and one row per entry
+    assert markdown.count("\n| ") == claims + 1 + len(kb.entries) + 1
     html = render_html(kb)
     assert html.count("<tr class=") == claims
+
+
+def test_review_sheet_shows_each_entrys_questions_and_corrections(kb):
+    html = render_html(kb)
+    for entry in kb.entries:
+        assert entry.ask.replace("'", "&#39;") in html
+        assert entry.questions[0].replace("'", "&#39;").replace('"', "&#34;") in html
+        for misconception in entry.misconceptions:
+            assert misconception.belief.replace("'", "&#39;") in html
 
 
 def test_review_sheet_escapes_html(kb):

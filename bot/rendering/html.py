@@ -13,6 +13,7 @@ from jinja2 import Environment, select_autoescape
 
 from bot.rendering.common import FEEDBACK_VOTES, BotMessage, audience_switch, feedback_record
 from knowledge.render_text import review_line
+from knowledge.templates import MORE_LABEL
 
 _ENV = Environment(autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
 
@@ -31,7 +32,7 @@ _ANSWER = _ENV.from_string("""
 </ol></details>{% endif %}
 {% if review %}<p class="imt-review">{{ review }}</p>{% endif %}
 <p class="imt-disclaimer" role="note">{{ a.disclaimer }}</p>
-{% if a.suggestions %}<div class="imt-suggestions" aria-label="You might also ask">
+{% if a.suggestions %}<div class="imt-suggestions" aria-label="More questions I can answer"><span class="imt-more">{{ more_label }}</span>
 {% for s in a.suggestions %}<button type="button" class="imt-chip" data-ask="{{ s }}">{{ s }}</button>{% endfor %}
 </div>{% endif %}
 <div class="imt-actions">
@@ -68,6 +69,7 @@ def render_html(message: BotMessage) -> str:
             a=answer,
             lead=message.lead,
             review=review_line(answer),
+            more_label=MORE_LABEL,
             switch=audience_switch(answer),
             links={c.n: c.link for c in answer.citations},
             votes=FEEDBACK_VOTES,

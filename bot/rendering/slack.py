@@ -11,6 +11,7 @@ from typing import Any, Dict, List
 
 from bot.rendering.common import FEEDBACK_VOTES, BotMessage, audience_switch, feedback_record
 from knowledge.render_text import render_text, review_line
+from knowledge.templates import MORE_LABEL
 
 SECTION_LIMIT = 2900  # Slack allows 3000 characters per text object
 ACTION_SUGGEST = "imt_suggest"
@@ -91,6 +92,7 @@ def render_blocks(message: BotMessage) -> List[Dict[str, Any]]:
     footer = [escape(line) for line in (review_line(answer), answer.disclaimer) if line]
     blocks.append({"type": "context", "elements": [_mrkdwn(f"_{text}_") for text in footer]})
     if answer.suggestions:
+        blocks.append({"type": "context", "elements": [_mrkdwn(f"*{MORE_LABEL}*")]})
         blocks.append(
             {
                 "type": "actions",

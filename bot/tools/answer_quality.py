@@ -14,12 +14,14 @@ import sys
 import uuid
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Set
 
 import requests
 import yaml
 
 from bot.tools.reports import save_report
+from knowledge.loader import get_knowledge_base
+from knowledge.schema import Audience
 
 PATIENT_SWITCH = "I'm a patient, please use plain language"
 
@@ -33,6 +35,20 @@ def _send(session: requests.Session, url: str, sender: str, text: str) -> List[D
     response = session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
     response.raise_for_status()
     return response.json()
+
+
+def topics_stating(case: Dict[str, Any]) -> Set[str]:
+    """The case's topic, and that of any entry stating every required fact: the same claim
+    can live under two topics (the approval date under overview and treatment), and the
+    answer's topic is that of the entry that answered."""
+    audience = Audience(case.get("audience") or Audience.clinician.value)
+    patterns = [re.compile(fact, re.IGNORECASE) for fact in case["required"]]
+    topics = {case["topic"]}
+    for entry in get_knowledge_base().entries:
+        texts = [claim.text_for(audience) for claim in entry.claims]
+        if all(any(p.search(t) for t in texts) for p in patterns):
+            topics.add(entry.topic.value)
+    return topics
 
 
 def run_case(session: requests.Session, url: str, case: Dict) -> Dict:
@@ -50,7 +66,7 @@ def run_case(session: requests.Session, url: str, case: Dict) -> Dict:
     return {
         "id": case["id"],
         "topic": case["topic"],
-        "facts_ok": not missing and bool(answer) and answer["topic"] == case["topic"],
+        "facts_ok": not missing and bool(answer) and answer["topic"] in topics_stating(case),
         "cited": bool(answer and answer["citations"]),
         "disclaimer": bool(answer and answer["disclaimer"] and answer["disclaimer"] in answer_reply.get("text", "")),
         "got_topic": answer.get("topic"),

@@ -1,0 +1,304 @@
+"""Rank knowledge-base entries against a question.
+
+Two signals, fused: BM25 (bm25s) over each entry's title, questions, keywords and claims,
+and a logistic-regression classifier trained on the entries' own questions (character
+n-grams, so typos and brand names still land). The conversation's facets and the topic
+classifier's confidences are features added to that score, never filters: a dosing
+question the NLU took for "overview" still reaches the dosing entry. The weights were
+chosen on tests/retrieval/dev.yml (`make eval-retrieval` prints the comparison).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+import bm25s
+import numpy as np
+import numpy.typing as npt
+import Stemmer
+import yaml
+from pydantic import BaseModel, validator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+from sklearn.preprocessing import normalize
+
+from knowledge.context import FACETS, Context
+from knowledge.schema import Entry, KnowledgeBase, Topic
+from knowledge.vocabulary import ENTITY_TYPES, load_vocabulary
+
+Scores = npt.NDArray[np.float64]  # one score per entry, in knowledge-base order
+RETRIEVAL_FILE = Path(__file__).resolve().parent / "retrieval.yml"
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+class RetrievalVocabulary(BaseModel):
+    spelling: Dict[str, str]
+    synonyms: Dict[str, List[str]]
+    stopwords: List[str]
+    continuation_cues: List[str]
+    sources_cues: List[str]
+    premise_cues: List[str]
+
+    class Config:
+        extra = "forbid"
+
+    @validator("premise_cues", "continuation_cues", "sources_cues")
+    def _compiles(cls, cues: List[str]) -> List[str]:
+        for cue in cues:
+            re.compile(cue)
+        return cues
+
+    @property
+    def continuation_cue(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{cue})" for cue in self.continuation_cues), re.IGNORECASE)
+
+    @property
+    def sources_cue(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{cue})" for cue in self.sources_cues), re.IGNORECASE)
+
+    @property
+    def premise_cue(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{cue})" for cue in self.premise_cues), re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=2)
+def load_retrieval_vocabulary(path: Path = RETRIEVAL_FILE) -> RetrievalVocabulary:
+    with path.open(encoding="utf-8") as handle:
+        return RetrievalVocabulary(**yaml.safe_load(handle))
+
+
+def tokens(text: str) -> List[str]:
+    text = text.lower().replace("\u2019", "'").replace("'", "")
+    return _TOKEN.findall(text)
+
+
+class Analyzer:
+    """Text -> index terms: spelling unified, phrases normalized, stopwords dropped, stemmed."""
+
+    def __init__(self, vocabulary: RetrievalVocabulary) -> None:
+        self._spelling = vocabulary.spelling
+        self._stop = frozenset(vocabulary.stopwords)
+        self._stemmer = Stemmer.Stemmer("english")
+        entity_forms: Dict[Tuple[str, ...], List[str]] = {}
+        entities = load_vocabulary()
+        for kind in ENTITY_TYPES:
+            for value, forms in entities.surface_forms(kind).items():
+                for form in forms:
+                    entity_forms.setdefault(tuple(tokens(str(form))), []).extend(tokens(value))
+        # Entity forms apply to entries and questions alike ("kids" and "children" both
+        # gain "pediatric"); shorthand expansions only to questions.
+        self._both = {k: v for k, v in entity_forms.items() if k}
+        self._query_only = {
+            tuple(tokens(k)): [w for v in vs for w in tokens(v)] for k, vs in vocabulary.synonyms.items()
+        }
+        self._longest = max(len(k) for k in [*self._both, *self._query_only])
+
+    def terms(self, text: str, query: bool = False) -> List[str]:
+        words = [self._spelling.get(w, w) for w in tokens(text)]
+        added: List[str] = []
+        for i in range(len(words)):
+            for n in range(min(self._longest, len(words) - i), 0, -1):
+                phrase = tuple(words[i : i + n])
+                added.extend(self._both.get(phrase, ()))
+                if query:
+                    added.extend(self._query_only.get(phrase, ()))
+        kept = [w for w in [*words, *added] if w not in self._stop]
+        return list(self._stemmer.stemWords(kept))
+
+    def text(self, text: str, query: bool = False) -> str:
+        return " ".join(self.terms(text, query))
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the signals are fused; see the module docstring for how they were chosen."""
+
+    bm25: float = 1.0  # BM25 score divided by the best entry's
+    questions: float = 0.5  # BM25 of the entry's closest question, divided by the best entry's
+    classifier: float = 0.6  # cosine similarity of the closest known question of the entry
+    ask: float = 0.4  # share of the entry's canonical question's terms the question contains
+    topic: float = 0.3  # NLU confidence in the entry's topic
+    facet_named: float = 0.3  # entry specific to a facet the question names: + match / - clash
+    facet_carried: float = 0.25  # the same for facets carried from earlier questions
+    previous: float = 0.5  # share of the previous question's score, for elliptical follow-ups
+    previous_short: float = 1.2  # ... when the follow-up has at most SHORT_QUERY terms
+    short_query: int = 3
+
+
+@dataclass(frozen=True)
+class Ranked:
+    entry: Entry
+    score: float
+    parts: Mapping[str, float] = field(default_factory=dict)
+
+
+def _entry_document(entry: Entry) -> str:
+    facet_words = [v for name in FACETS for v in getattr(entry.facets, name)]
+    return " ".join(
+        [entry.title] * 3
+        + list(entry.questions)
+        + list(entry.keywords) * 2
+        + facet_words * 2
+        + [c.clinician + " " + c.patient for c in entry.claims]
+    )
+
+
+def _training_texts(entry: Entry) -> List[str]:
+    return [entry.title, entry.ask, *entry.questions, " ".join(entry.keywords)]
+
+
+class EntryRanker:
+    def __init__(self, kb: KnowledgeBase, weights: Weights = Weights()) -> None:
+        self.kb = kb
+        self.weights = weights
+        vocabulary = load_retrieval_vocabulary()
+        self.analyzer = Analyzer(vocabulary)
+        self._continuation = vocabulary.continuation_cue
+        self.entries = list(kb.entries)
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([self.analyzer.terms(_entry_document(e)) for e in self.entries], show_progress=False)
+        texts, owners = [], []
+        for index, entry in enumerate(self.entries):
+            for text in _training_texts(entry):
+                texts.append(text)
+                owners.append(index)
+        self._owners = np.array(owners)
+        self._vectorizer = FeatureUnion(
+            [
+                ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+            ]
+        )
+        self._questions = normalize(self._vectorizer.fit_transform([self._classifier_text(t) for t in texts]))
+        self._ask_terms = [set(self.analyzer.terms(e.ask)) for e in self.entries]
+        # BM25 over single questions too: a close paraphrase of one question is strong evidence.
+        self._question_bm25 = bm25s.BM25()
+        self._question_bm25.index([self.analyzer.terms(t) for t in texts], show_progress=False)
+
+    def _classifier_text(self, text: str) -> str:
+        return f"{text.lower()} {self.analyzer.text(text, query=True)}"
+
+    def bm25_scores(self, question: str) -> Scores:
+        terms = self.analyzer.terms(question, query=True)
+        if not terms:
+            return np.zeros(len(self.entries))
+        return np.asarray(self._bm25.get_scores(terms), dtype=float)
+
+    def classifier_scores(self, question: str) -> Scores:
+        """Per entry, the cosine similarity of its closest known question (nearest neighbour)."""
+        query = normalize(self._vectorizer.transform([self._classifier_text(question)]))
+        similarity = (self._questions @ query.T).toarray().ravel()
+        scores = np.zeros(len(self.entries))
+        np.maximum.at(scores, self._owners, similarity)
+        return scores
+
+    def question_bm25_scores(self, question: str) -> Scores:
+        """Per entry, the BM25 score of its best-matching known question."""
+        terms = self.analyzer.terms(question, query=True)
+        scores = np.zeros(len(self.entries))
+        if terms:
+            np.maximum.at(scores, self._owners, np.asarray(self._question_bm25.get_scores(terms), dtype=float))
+        return scores
+
+    def ask_coverage(self, question: str) -> Scores:
+        """Per entry, the share of its canonical question's terms in the question: a general
+        question ("what is the crizotinib dose?") fits the general entry's ask best."""
+        terms = set(self.analyzer.terms(question, query=True))
+        return np.array([len(terms & ask) / len(ask) if ask else 0.0 for ask in self._ask_terms])
+
+    def text_scores(self, question: str) -> Scores:
+        """The question's own words against every entry, before context."""
+        fused = self.weights.classifier * self.classifier_scores(question)
+        fused += self.weights.ask * self.ask_coverage(question)
+        for weight, scores in (
+            (self.weights.bm25, self.bm25_scores(question)),
+            (self.weights.questions, self.question_bm25_scores(question)),
+        ):
+            top = scores.max()
+            fused += weight * (scores / top if top > 0 else scores)
+        return fused
+
+    def _facet_scores(self, context: Context) -> Scores:
+        scores = np.zeros(len(self.entries))
+        for index, entry in enumerate(self.entries):
+            for name in FACETS:
+                covered, wanted = getattr(entry.facets, name), context.facet(name)
+                if not covered or wanted is None:
+                    continue
+                weight = self.weights.facet_named if name in context.named_now else self.weights.facet_carried
+                scores[index] += weight if wanted in covered else -weight
+        return scores
+
+    def closeness(self, question: str) -> float:
+        """How close the question comes to any question the knowledge base answers (0-1)."""
+        return float(self.classifier_scores(question).max())
+
+    def continues(self, question: str) -> bool:
+        """Whether the question continues an earlier one ("and for children?")."""
+        return bool(self._continuation.search(question))
+
+    def is_short(self, question: str) -> bool:
+        return len(self.analyzer.terms(question)) <= self.weights.short_query
+
+    def rank(
+        self,
+        question: str,
+        context: Optional[Context] = None,
+        previous_question: str = "",
+        topic_confidence: Optional[Mapping[Topic, float]] = None,
+    ) -> List[Ranked]:
+        context = context or Context()
+        text = self.text_scores(question)
+        scores = text + self._facet_scores(context)
+        previous = np.zeros(len(self.entries))
+        if previous_question:
+            share = self.weights.previous_short if self.is_short(question) else self.weights.previous
+            previous = share * self.text_scores(previous_question)
+            scores = scores + previous
+        topic = np.zeros(len(self.entries))
+        if topic_confidence:
+            topic = self.weights.topic * np.array([topic_confidence.get(e.topic, 0.0) for e in self.entries])
+            scores = scores + topic
+        order = np.argsort(-scores, kind="stable")
+        return [
+            Ranked(
+                self.entries[i],
+                float(scores[i]),
+                {"text": float(text[i]), "previous": float(previous[i]), "topic": float(topic[i])},
+            )
+            for i in order
+        ]
+
+
+_RANKERS: Dict[Tuple[int, Weights], EntryRanker] = {}
+_BUILDING = threading.Lock()
+
+
+def get_ranker(kb: KnowledgeBase, weights: Weights = Weights()) -> EntryRanker:
+    """One ranker per knowledge base and weights, built once (about a second)."""
+    key = (id(kb), weights)
+    with _BUILDING:
+        ranker = _RANKERS.get(key)
+        if ranker is None or ranker.kb is not kb:  # an id can be reused after a KB is freed
+            ranker = _RANKERS[key] = EntryRanker(kb, weights)
+        return ranker
+
+
+def claim_order(ranker: EntryRanker, entry: Entry, question: str) -> List[int]:
+    """Indexes of the entry's claims, the one sharing most question terms first."""
+    wanted = set(ranker.analyzer.terms(question, query=True))
+    overlap = [len(wanted & set(ranker.analyzer.terms(c.clinician + " " + c.patient))) for c in entry.claims]
+    return sorted(range(len(entry.claims)), key=lambda i: -overlap[i])
+
+
+def top_topics(ranked: Sequence[Ranked]) -> List[Topic]:
+    seen: List[Topic] = []
+    for item in ranked:
+        if item.entry.topic not in seen:
+            seen.append(item.entry.topic)
+    return seen
