@@ -86,10 +86,8 @@ def select(
     correction: Tuple[Claim, ...] = ()
     if premise is not None:
         correction = tuple(kb.claims_by_id[c] for c in premise.misconception.corrected_by)
-    if not ranked:
-        return Selection(
-            (), (), correction, unmatched=tuple(sorted(context.named_now - {"biomarker_status"})), weak=True
-        )
+    if not ranked:  # only when the knowledge base is empty: entries without facets never clash
+        return Selection((), (), weak=True)
     best = ranked[0]
     follow_up = bool(previous_question) and ranker.is_short(question)  # "and for children?"
     # A continuation with nothing before it ("and for a 6-year-old?" as a first message)

@@ -1,8 +1,9 @@
 """Rank knowledge-base entries against a question.
 
-Two signals, fused: BM25 (bm25s) over each entry's title, questions, keywords and claims,
-and a logistic-regression classifier trained on the entries' own questions (character
-n-grams, so typos and brand names still land). The conversation's facets and the topic
+Signals, fused: BM25 (bm25s) over each entry's title, questions, keywords and claims and
+over its single questions; the cosine similarity of the entry's nearest known question
+(word and character n-grams, so typos and brand names still land); and how much of the
+entry's own question ("ask") the question covers. The conversation's facets and the topic
 classifier's confidences are features added to that score, never filters: a dosing
 question the NLU took for "overview" still reaches the dosing entry. The weights were
 chosen on tests/retrieval/dev.yml (`make eval-retrieval` prints the comparison).
@@ -120,7 +121,7 @@ class Weights:
 
     bm25: float = 1.0  # BM25 score divided by the best entry's
     questions: float = 0.5  # BM25 of the entry's closest question, divided by the best entry's
-    classifier: float = 0.6  # cosine similarity of the closest known question of the entry
+    nearest_question: float = 0.6  # cosine similarity of the entry's nearest known question
     ask: float = 0.4  # share of the entry's canonical question's terms the question contains
     topic: float = 0.3  # NLU confidence in the entry's topic
     facet_named: float = 0.3  # entry specific to a facet the question names: + match / - clash
@@ -174,13 +175,13 @@ class EntryRanker:
                 ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
             ]
         )
-        self._questions = normalize(self._vectorizer.fit_transform([self._classifier_text(t) for t in texts]))
+        self._questions = normalize(self._vectorizer.fit_transform([self._similarity_text(t) for t in texts]))
         self._ask_terms = [set(self.analyzer.terms(e.ask)) for e in self.entries]
         # BM25 over single questions too: a close paraphrase of one question is strong evidence.
         self._question_bm25 = bm25s.BM25()
         self._question_bm25.index([self.analyzer.terms(t) for t in texts], show_progress=False)
 
-    def _classifier_text(self, text: str) -> str:
+    def _similarity_text(self, text: str) -> str:
         return f"{text.lower()} {self.analyzer.text(text, query=True)}"
 
     def bm25_scores(self, question: str) -> Scores:
@@ -189,9 +190,9 @@ class EntryRanker:
             return np.zeros(len(self.entries))
         return np.asarray(self._bm25.get_scores(terms), dtype=float)
 
-    def classifier_scores(self, question: str) -> Scores:
+    def nearest_question_scores(self, question: str) -> Scores:
         """Per entry, the cosine similarity of its closest known question (nearest neighbour)."""
-        query = normalize(self._vectorizer.transform([self._classifier_text(question)]))
+        query = normalize(self._vectorizer.transform([self._similarity_text(question)]))
         similarity = (self._questions @ query.T).toarray().ravel()
         scores = np.zeros(len(self.entries))
         np.maximum.at(scores, self._owners, similarity)
@@ -213,7 +214,7 @@ class EntryRanker:
 
     def text_scores(self, question: str) -> Scores:
         """The question's own words against every entry, before context."""
-        fused = self.weights.classifier * self.classifier_scores(question)
+        fused = self.weights.nearest_question * self.nearest_question_scores(question)
         fused += self.weights.ask * self.ask_coverage(question)
         for weight, scores in (
             (self.weights.bm25, self.bm25_scores(question)),
@@ -236,7 +237,7 @@ class EntryRanker:
 
     def closeness(self, question: str) -> float:
         """How close the question comes to any question the knowledge base answers (0-1)."""
-        return float(self.classifier_scores(question).max())
+        return float(self.nearest_question_scores(question).max())
 
     def continues(self, question: str) -> bool:
         """Whether the question continues an earlier one ("and for children?")."""

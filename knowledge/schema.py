@@ -236,7 +236,7 @@ class Entry(BaseModel):
     # by the ranker beside the title, questions and claims.
     keywords: List[str] = []
     # The questions this entry answers, as patients, parents and clinicians ask them; the
-    # ranker indexes them and trains its question classifier on them.
+    # ranker indexes them and compares each question with them.
     questions: List[str] = Field(..., min_items=MIN_QUESTIONS)
     # The question offered as a "More:" suggestion when this entry is a runner-up.
     ask: str = Field(..., min_length=10)

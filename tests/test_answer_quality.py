@@ -14,6 +14,10 @@ from bot.tools.reports import RESULTS, save_report
 
 HERE = Path(__file__).resolve().parent / "answer_quality"
 CASES = load_cases(HERE / "cases.yml")
+# heldout.yml: 187 cases by another writer, never read case by case nor tuned on, so it is
+# judged as a whole. Measured on 2026-11-29: 159 of 187 pass (85.0%); the bar is 95%.
+HELD_OUT = load_cases(HERE / "heldout.yml")
+MIN_HELD_OUT_PASSING = 0.84  # one case of slack below the measured 85.0%
 KNOWN_FAILURES = yaml.safe_load((HERE / "known_failures.yml").read_text(encoding="utf-8"))["known_failures"]
 
 
@@ -51,3 +55,13 @@ def results(stack):
 def test_answer_has_the_required_facts_citations_and_disclaimer(results, case_id):
     result = results[case_id]
     assert passed(result), result
+
+
+def test_the_held_out_part_passes_at_least_as_measured(stack):
+    results = run_cases(stack.rasa_url, HELD_OUT)
+    report = summarize(results)
+    save_report(report, RESULTS / "answer_quality_heldout.json")
+    passing = sum(1 for r in results if passed(r)) / len(results)
+    print(f"\nheld-out answer quality: {passing:.1%} of {len(results)} cases pass")
+    assert len(HELD_OUT) >= 120
+    assert passing >= MIN_HELD_OUT_PASSING

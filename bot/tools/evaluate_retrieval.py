@@ -7,7 +7,7 @@ confidence is used; with --url (a running Rasa server) every message goes throug
 trained NLU's /model/parse, as in the assistant: its intent decides whether a follow-up
 keeps the context, its entities the facets, its intent ranking the topic confidence. Reports top-1 and top-3
 accuracy overall and per topic (the topic of the first gold entry). `--compare` also
-scores BM25 alone, the question classifier alone and the fusion without context, the
+scores BM25 alone, the nearest known question alone and the fusion without context, the
 comparison that chose the ranker.
 """
 
@@ -122,8 +122,8 @@ def main(argv: List[str]) -> int:
     report = evaluate(fused, items, url=args.url)
     if args.compare:
         variants = {
-            "BM25 alone": replace(Weights(), classifier=0.0),
-            "question classifier alone": replace(Weights(), bm25=0.0),
+            "BM25 alone (entries and single questions)": replace(Weights(), nearest_question=0.0, ask=0.0),
+            "nearest known question alone": replace(Weights(), bm25=0.0, questions=0.0, ask=0.0),
         }
         for name, weights in variants.items():
             print_figures(name, evaluate(EntryRanker(kb, weights), items, url=args.url))
