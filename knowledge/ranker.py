@@ -16,7 +16,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
 import bm25s
 import numpy as np
@@ -295,11 +295,3 @@ def claim_order(ranker: EntryRanker, entry: Entry, question: str) -> List[int]:
     wanted = set(ranker.analyzer.terms(question, query=True))
     overlap = [len(wanted & set(ranker.analyzer.terms(c.clinician + " " + c.patient))) for c in entry.claims]
     return sorted(range(len(entry.claims)), key=lambda i: -overlap[i])
-
-
-def top_topics(ranked: Sequence[Ranked]) -> List[Topic]:
-    seen: List[Topic] = []
-    for item in ranked:
-        if item.entry.topic not in seen:
-            seen.append(item.entry.topic)
-    return seen
