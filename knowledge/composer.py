@@ -79,9 +79,8 @@ def select(
     are never shown: a crizotinib dose is not an answer about alectinib.
     """
     ranker = get_ranker(kb)
-    ranked = [
-        r for r in ranker.rank(question, context, previous_question, topic_confidence) if not _clashes(r.entry, context)
-    ]
+    ranking = ranker.rank(question, context, previous_question, topic_confidence)
+    ranked = [r for r in ranking if not _clashes(r.entry, context)]
     premise = get_premise_detector(kb).detect(question) if question else None
     correction: Tuple[Claim, ...] = ()
     if premise is not None:
@@ -93,7 +92,7 @@ def select(
     # A continuation with nothing before it ("and for a 6-year-old?" as a first message)
     # would be a guess about what it continues.
     orphan = not previous_question and ranker.continues(question) and ranker.is_short(question)
-    unlike_anything = ranker.closeness(question) < MIN_CLOSENESS and ranker.bm25_scores(question).max() < MIN_BM25
+    unlike_anything = max(r.nearest for r in ranking) < MIN_CLOSENESS and max(r.bm25 for r in ranking) < MIN_BM25
     weak = orphan or (not follow_up and unlike_anything)
     runners_up = tuple(
         r.entry for r in ranked[1 : 1 + MAX_SUGGESTIONS] if r.score >= RUNNER_UP_SHARE * best.score and r.score > 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Tuple
 
@@ -45,26 +45,30 @@ class RetrievalVocabulary(BaseModel):
     sources_cues: List[str]
     premise_cues: List[str]
 
-    class Config:
-        extra = "forbid"
-
     @validator("premise_cues", "continuation_cues", "sources_cues")
     def _compiles(cls, cues: List[str]) -> List[str]:
-        for cue in cues:
-            re.compile(cue)
+        _any_of(cues)
         return cues
 
-    @property
+    class Config:
+        extra = "forbid"
+        keep_untouched = (functools.cached_property,)  # compiled once, not per message
+
+    @functools.cached_property
     def continuation_cue(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{cue})" for cue in self.continuation_cues), re.IGNORECASE)
+        return _any_of(self.continuation_cues)
 
-    @property
+    @functools.cached_property
     def sources_cue(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{cue})" for cue in self.sources_cues), re.IGNORECASE)
+        return _any_of(self.sources_cues)
 
-    @property
+    @functools.cached_property
     def premise_cue(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{cue})" for cue in self.premise_cues), re.IGNORECASE)
+        return _any_of(self.premise_cues)
+
+
+def _any_of(cues: List[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{cue})" for cue in cues), re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=2)
@@ -135,7 +139,10 @@ class Weights:
 class Ranked:
     entry: Entry
     score: float
-    parts: Mapping[str, float] = field(default_factory=dict)
+    # The question's own evidence for this entry, before context: the similarity of its
+    # nearest known question and its raw BM25 score.
+    nearest: float
+    bm25: float
 
 
 def _entry_document(entry: Entry) -> str:
@@ -214,15 +221,18 @@ class EntryRanker:
 
     def text_scores(self, question: str) -> Scores:
         """The question's own words against every entry, before context."""
-        fused = self.weights.nearest_question * self.nearest_question_scores(question)
-        fused += self.weights.ask * self.ask_coverage(question)
-        for weight, scores in (
-            (self.weights.bm25, self.bm25_scores(question)),
-            (self.weights.questions, self.question_bm25_scores(question)),
-        ):
+        return self._signals(question)[0]
+
+    def _signals(self, question: str) -> Tuple[Scores, Scores, Scores]:
+        """The fused score of the question's own words, and two of its parts: the nearest
+        known question's similarity and the raw BM25 score."""
+        nearest, bm25 = self.nearest_question_scores(question), self.bm25_scores(question)
+        fused = self.weights.nearest_question * nearest + self.weights.ask * self.ask_coverage(question)
+        questions = self.question_bm25_scores(question)
+        for weight, scores in ((self.weights.bm25, bm25), (self.weights.questions, questions)):
             top = scores.max()
             fused += weight * (scores / top if top > 0 else scores)
-        return fused
+        return fused, nearest, bm25
 
     def _facet_scores(self, context: Context) -> Scores:
         scores = np.zeros(len(self.entries))
@@ -254,26 +264,15 @@ class EntryRanker:
         topic_confidence: Optional[Mapping[Topic, float]] = None,
     ) -> List[Ranked]:
         context = context or Context()
-        text = self.text_scores(question)
+        text, nearest, bm25 = self._signals(question)
         scores = text + self._facet_scores(context)
-        previous = np.zeros(len(self.entries))
         if previous_question:
             share = self.weights.previous_short if self.is_short(question) else self.weights.previous
-            previous = share * self.text_scores(previous_question)
-            scores = scores + previous
-        topic = np.zeros(len(self.entries))
+            scores = scores + share * self.text_scores(previous_question)
         if topic_confidence:
-            topic = self.weights.topic * np.array([topic_confidence.get(e.topic, 0.0) for e in self.entries])
-            scores = scores + topic
+            scores = scores + self.weights.topic * np.array([topic_confidence.get(e.topic, 0.0) for e in self.entries])
         order = np.argsort(-scores, kind="stable")
-        return [
-            Ranked(
-                self.entries[i],
-                float(scores[i]),
-                {"text": float(text[i]), "previous": float(previous[i]), "topic": float(topic[i])},
-            )
-            for i in order
-        ]
+        return [Ranked(self.entries[i], float(scores[i]), float(nearest[i]), float(bm25[i])) for i in order]
 
 
 _RANKERS: Dict[Tuple[int, Weights], EntryRanker] = {}
