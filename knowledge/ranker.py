@@ -1,9 +1,11 @@
 """Rank knowledge-base entries against a question.
 
-Signals, fused: BM25 (bm25s) over each entry's title, questions, keywords and claims and
-over its single questions; the cosine similarity of the entry's nearest known question
-(word and character n-grams, so typos and brand names still land); and how much of the
-entry's own question ("ask") the question covers. The conversation's facets and the topic
+Signals, fused: BM25 (bm25s) over each entry's title, questions, keywords and claims, over
+its single questions and over its single claims (with the cited references' labels, so a
+trial or an author finds its claim); the cosine similarity of the entry's nearest known
+question (word and character n-grams, so typos and brand names still land), with a bonus
+for a near paraphrase; and how much of the entry's own question ("ask") the question
+covers. A misspelt question word is read as the closest word the index knows. The conversation's facets and the topic
 classifier's confidences are features added to that score, never filters: a dosing
 question the NLU took for "overview" still reaches the dosing entry. The weights were
 chosen on tests/retrieval/dev.yml (`make eval-retrieval` prints the comparison).
@@ -11,6 +13,7 @@ chosen on tests/retrieval/dev.yml (`make eval-retrieval` prints the comparison).
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import threading
@@ -29,12 +32,15 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import normalize
 
 from knowledge.context import FACETS, Context
-from knowledge.schema import Entry, KnowledgeBase, Topic
+from knowledge.schema import Claim, Entry, KnowledgeBase, Topic
 from knowledge.vocabulary import ENTITY_TYPES, load_vocabulary
 
 Scores = npt.NDArray[np.float64]  # one score per entry, in knowledge-base order
 RETRIEVAL_FILE = Path(__file__).resolve().parent / "retrieval.yml"
 _TOKEN = re.compile(r"[a-z0-9]+")
+MIN_CORRECTED_LENGTH = 4
+PARAPHRASE = 0.7
+CORRECTION_CUTOFF = 0.8  # difflib ratio: "spred" -> "spread" (0.91), "nausia" -> "nausea" (0.83)
 
 
 class RetrievalVocabulary(BaseModel):
@@ -102,9 +108,31 @@ class Analyzer:
             tuple(tokens(k)): [w for v in vs for w in tokens(v)] for k, vs in vocabulary.synonyms.items()
         }
         self._longest = max(len(k) for k in [*self._both, *self._query_only])
+        # Words the index knows; a question's unknown word is read as its closest known one.
+        self.lexicon: frozenset[str] = frozenset()
+        self._corrected: Dict[str, str] = {}
+
+    def learn(self, texts: List[str]) -> None:
+        """Record the words of the indexed texts, so misspelt question words can be corrected."""
+        known = {w for text in texts for w in tokens(text)}
+        known |= {w for phrase in [*self._both, *self._query_only] for w in phrase} | set(self._stop)
+        self.lexicon = frozenset(known)
+        self._corrected = {}
+
+    def _correct(self, word: str) -> str:
+        """A misspelt word ("spred", "nausia") as the closest word the index knows; short
+        words and numbers are left alone, where one letter changes the meaning."""
+        if len(word) < MIN_CORRECTED_LENGTH or word in self.lexicon or not self.lexicon or word.isdigit():
+            return word
+        if word not in self._corrected:
+            close = difflib.get_close_matches(word, self.lexicon, n=1, cutoff=CORRECTION_CUTOFF)
+            self._corrected[word] = close[0] if close else word
+        return self._corrected[word]
 
     def terms(self, text: str, query: bool = False) -> List[str]:
         words = [self._spelling.get(w, w) for w in tokens(text)]
+        if query:
+            words = [self._correct(w) for w in words]
         added: List[str] = []
         for i in range(len(words)):
             for n in range(min(self._longest, len(words) - i), 0, -1):
@@ -125,6 +153,8 @@ class Weights:
 
     bm25: float = 1.0  # BM25 score divided by the best entry's
     questions: float = 0.5  # BM25 of the entry's closest question, divided by the best entry's
+    paraphrase: float = 0.5  # bonus for a known question closer than PARAPHRASE (cosine)
+    claims: float = 0.3  # BM25 of the entry's best-matching claim, divided by the best claim's
     nearest_question: float = 0.6  # cosine similarity of the entry's nearest known question
     ask: float = 0.4  # share of the entry's canonical question's terms the question contains
     topic: float = 0.3  # NLU confidence in the entry's topic
@@ -133,6 +163,7 @@ class Weights:
     previous: float = 0.5  # share of the previous question's score, for elliptical follow-ups
     previous_short: float = 1.2  # ... when the follow-up has at most SHORT_QUERY terms
     short_query: int = 3
+    own_evidence: float = 0.5  # discount of that share per unit of the follow-up's own closeness
 
 
 @dataclass(frozen=True)
@@ -156,6 +187,11 @@ def _entry_document(entry: Entry) -> str:
     )
 
 
+def _claim_document(kb: KnowledgeBase, claim: Claim) -> str:
+    # The cited references' labels let "Coffin 1995" or "the CREATE trial" find their claim.
+    return " ".join([claim.clinician, claim.patient, *(kb.references[r].label for r in claim.cites)])
+
+
 def _training_texts(entry: Entry) -> List[str]:
     return [entry.title, entry.ask, *entry.questions, " ".join(entry.keywords)]
 
@@ -168,8 +204,17 @@ class EntryRanker:
         self.analyzer = Analyzer(vocabulary)
         self._continuation = vocabulary.continuation_cue
         self.entries = list(kb.entries)
+        documents = [_entry_document(e) for e in self.entries]
+        claim_documents = [_claim_document(kb, c) for e in self.entries for c in e.claims]
+        self.analyzer.learn(documents + claim_documents)
         self._bm25 = bm25s.BM25()
-        self._bm25.index([self.analyzer.terms(_entry_document(e)) for e in self.entries], show_progress=False)
+        self._bm25.index([self.analyzer.terms(d) for d in documents], show_progress=False)
+        # BM25 over single claims: the one claim that holds a rare detail ("93%", "ADVL0912").
+        self._claim_bm25 = bm25s.BM25()
+        self._claim_bm25.index([self.analyzer.terms(d) for d in claim_documents], show_progress=False)
+        self._claim_owners = np.array([i for i, e in enumerate(self.entries) for _ in e.claims])
+        starts = np.cumsum([0] + [len(e.claims) for e in self.entries])
+        self._claim_start = {e.id: int(start) for e, start in zip(self.entries, starts)}
         texts, owners = [], []
         for index, entry in enumerate(self.entries):
             for text in _training_texts(entry):
@@ -213,6 +258,24 @@ class EntryRanker:
             np.maximum.at(scores, self._owners, np.asarray(self._question_bm25.get_scores(terms), dtype=float))
         return scores
 
+    def claim_bm25(self, question: str) -> Scores:
+        """BM25 of every claim, in knowledge-base order."""
+        terms = self.analyzer.terms(question, query=True)
+        if not terms:
+            return np.zeros(len(self._claim_owners))
+        return np.asarray(self._claim_bm25.get_scores(terms), dtype=float)
+
+    def best_claim_scores(self, question: str) -> Scores:
+        """Per entry, the BM25 score of its best-matching claim."""
+        scores = np.zeros(len(self.entries))
+        np.maximum.at(scores, self._claim_owners, self.claim_bm25(question))
+        return scores
+
+    def claim_scores(self, entry: Entry, question: str) -> Scores:
+        """The BM25 score of each of the entry's claims."""
+        start = self._claim_start[entry.id]
+        return self.claim_bm25(question)[start : start + len(entry.claims)]
+
     def ask_coverage(self, question: str) -> Scores:
         """Per entry, the share of its canonical question's terms in the question: a general
         question ("what is the crizotinib dose?") fits the general entry's ask best."""
@@ -228,8 +291,14 @@ class EntryRanker:
         known question's similarity and the raw BM25 score."""
         nearest, bm25 = self.nearest_question_scores(question), self.bm25_scores(question)
         fused = self.weights.nearest_question * nearest + self.weights.ask * self.ask_coverage(question)
-        questions = self.question_bm25_scores(question)
-        for weight, scores in ((self.weights.bm25, bm25), (self.weights.questions, questions)):
+        # A near paraphrase of a known question is stronger evidence than its cosine says.
+        fused += self.weights.paraphrase * np.clip((nearest - PARAPHRASE) / (1 - PARAPHRASE), 0, 1)
+        questions, claims = self.question_bm25_scores(question), self.best_claim_scores(question)
+        for weight, scores in (
+            (self.weights.bm25, bm25),
+            (self.weights.questions, questions),
+            (self.weights.claims, claims),
+        ):
             top = scores.max()
             fused += weight * (scores / top if top > 0 else scores)
         return fused, nearest, bm25
@@ -267,7 +336,11 @@ class EntryRanker:
         text, nearest, bm25 = self._signals(question)
         scores = text + self._facet_scores(context)
         if previous_question:
-            share = self.weights.previous_short if self.is_short(question) else self.weights.previous
+            short = self.is_short(question)
+            share = self.weights.previous_short if short else self.weights.previous
+            # A follow-up that clearly asks something of its own ("and if a dose is
+            # missed?") leans less on the question before it than "and for children?".
+            share *= float(np.clip(1 - self.weights.own_evidence * nearest.max(), 0, 1))
             scores = scores + share * self.text_scores(previous_question)
         if topic_confidence:
             scores = scores + self.weights.topic * np.array([topic_confidence.get(e.topic, 0.0) for e in self.entries])
@@ -290,7 +363,7 @@ def get_ranker(kb: KnowledgeBase, weights: Weights = Weights()) -> EntryRanker:
 
 
 def claim_order(ranker: EntryRanker, entry: Entry, question: str) -> List[int]:
-    """Indexes of the entry's claims, the one sharing most question terms first."""
-    wanted = set(ranker.analyzer.terms(question, query=True))
-    overlap = [len(wanted & set(ranker.analyzer.terms(c.clinician + " " + c.patient))) for c in entry.claims]
-    return sorted(range(len(entry.claims)), key=lambda i: -overlap[i])
+    """Indexes of the entry's claims, the best-matching first (BM25 over single claims);
+    claims that match nothing keep the entry's own order, the general claim first."""
+    scores = ranker.claim_scores(entry, question)
+    return sorted(range(len(entry.claims)), key=lambda i: -scores[i])

@@ -7,10 +7,11 @@ from knowledge.premises import cross_validate, get_premise_detector
 
 def test_unseen_statements_are_recognized_and_neutral_questions_left_alone(kb):
     figures = cross_validate(kb)
-    # As measured on 2026-11-29 (45% and 0.2%); contradicting a neutral question is the
-    # costly error, so its bound is the tight one.
+    # As measured on 2026-11-29: 45% and 0.2% over 28 beliefs, 37% and 0.3% over 40 (more
+    # beliefs to tell apart); contradicting a neutral question is the costly error, so its
+    # bound is the tight one.
     assert figures["neutral_flagged"] <= 0.01
-    assert figures["statement_recall"] >= 0.40
+    assert figures["statement_recall"] >= 0.35
 
 
 @pytest.mark.parametrize(

@@ -122,8 +122,10 @@ def main(argv: List[str]) -> int:
     report = evaluate(fused, items, url=args.url)
     if args.compare:
         variants = {
-            "BM25 alone (entries and single questions)": replace(Weights(), nearest_question=0.0, ask=0.0),
-            "nearest known question alone": replace(Weights(), bm25=0.0, questions=0.0, ask=0.0),
+            "BM25 alone (entries, single questions, single claims)": replace(
+                Weights(), nearest_question=0.0, paraphrase=0.0, ask=0.0
+            ),
+            "nearest known question alone": replace(Weights(), bm25=0.0, questions=0.0, claims=0.0, ask=0.0),
         }
         for name, weights in variants.items():
             print_figures(name, evaluate(EntryRanker(kb, weights), items, url=args.url))
