@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Dict, FrozenSet, List, Set, Tuple
+from collections import Counter
+from typing import Any, Dict, FrozenSet, List, Tuple
 
 from spacy.lookups import load_lookups
 from spacy.matcher import PhraseMatcher
@@ -55,10 +56,17 @@ class ConditionMatcher:
     def __init__(self) -> None:
         self._nlp = blank_english()
         vocabulary = load_other_conditions()
-        self._known: Set[str] = set()
+        self._known: Counter[str] = Counter()
         pattern_docs: Dict[str, List[Doc]] = {}
         for name, surfaces in vocabulary.surface_forms().items():
             docs = [self._nlp.make_doc(str(s)) for s in surfaces]
+            # spaCy splits "t2dm" ("t2", "dm": a unit) but not "T2DM": short forms are
+            # added in capitals too when those tokenize differently.
+            for form in surfaces:
+                if len(form) <= 8 and " " not in form:
+                    upper = self._nlp.make_doc(form.upper())
+                    if len(upper) != len(self._nlp.make_doc(form)):
+                        docs.append(upper)
             for doc in docs:
                 self._known.update(self._base(t.lower_) for t in doc)
             pattern_docs[name] = docs
@@ -82,9 +90,11 @@ class ConditionMatcher:
             return word
         inflected, lemmas = self._english
         if len(word) >= MIN_TYPO_LENGTH and word not in inflected and word not in lemmas:
-            candidates = {e for e in _edits(word) if e in self._known}
-            if len(candidates) == 1:
-                return candidates.pop()
+            # Of several vocabulary words one edit away, the most used one ("brest" is
+            # "breast", not "crest"), when it is clearly the most used.
+            candidates = sorted({e for e in _edits(word) if e in self._known}, key=lambda e: -self._known[e])
+            if len(candidates) == 1 or (candidates and self._known[candidates[0]] >= 3 * self._known[candidates[1]]):
+                return candidates[0]
         return word
 
     def _normalized(self, doc: Doc) -> Doc:
