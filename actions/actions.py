@@ -26,6 +26,7 @@ from knowledge.ranker import get_ranker, load_retrieval_vocabulary
 from knowledge.render_text import render_text
 from knowledge.safety import TRIAGE_INTENT
 from knowledge.schema import AnswerPayload, Topic
+from knowledge.scope import is_out_of_scope
 from knowledge.settings import get_settings
 
 DomainDict = Dict[str, Any]
@@ -123,7 +124,14 @@ def answer_in_context(
     dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, lead: Optional[str] = None
 ) -> List[EventType]:
     """Apply the message to the conversation's context, answer it, and record both."""
-    context = next_context(from_slots(tracker.current_slot_values()), intent, _latest(tracker).get("entities") or [])
+    entities = _latest(tracker).get("entities") or []
+    if is_out_of_scope(_question_text(tracker), entities):
+        # Defence in depth behind the NLU's ScopeGate: never IMT facts as the answer to a
+        # question about another condition. After a triage reply, that reply stands alone.
+        if _latest_intent(tracker) != TRIAGE_INTENT:
+            dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+    context = next_context(from_slots(tracker.current_slot_values()), intent, entities)
     payload = compose_answer(
         get_knowledge_base(),
         context,
@@ -219,6 +227,7 @@ RESPONSES = {
     "utter_audience_set_patient",
     "utter_last_answer_again",
     "utter_care_team",
+    "utter_out_of_scope",
     "utter_unusable_other",
     *(f"utter_unusable_{kind}" for kind in UNUSABLE_KINDS),
 }

@@ -228,3 +228,26 @@ def test_follow_up_question_stays_on_the_topic_its_words_fit(dispatcher):
     run(ActionAnswer(), dispatcher, tracker)
     custom = dispatcher.messages[0]["custom"]
     assert custom["topic"] == "dosing" and "250 mg once daily" in custom["answer"]
+
+
+def test_answer_refuses_a_question_about_another_condition(dispatcher):
+    # Even if the NLU missed it: the latest message names lung cancer and not IMT.
+    tracker = make_tracker(
+        "what's the alectinib dose for ALK positive lung cancer",
+        "ask_dosing",
+        [{"entity": "drug", "value": "alectinib"}, {"entity": "other_condition", "value": "lung cancer"}],
+    )
+    events = run(ActionAnswer(), dispatcher, tracker)
+    assert events == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_out_of_scope"]
+    assert "custom" not in dispatcher.messages[0] or not dispatcher.messages[0]["custom"]
+
+
+def test_answer_keeps_imt_compared_with_another_condition(dispatcher):
+    tracker = make_tracker(
+        "how do you tell IMT from GIST?",
+        "ask_diagnosis",
+        [{"entity": "other_condition", "value": "gastrointestinal stromal tumour"}],
+    )
+    run(ActionAnswer(), dispatcher, tracker)
+    assert dispatcher.messages[0]["custom"]["type"] == "imt_answer"

@@ -1,7 +1,9 @@
 """Rule-based entity extractor: spaCy EntityRuler over the knowledge vocabulary.
 
 Returns normalized values (Xalkori -> crizotinib, "ALK-negative" -> ALK with role
-"negative", "6-year-old" -> pediatric), so /model/parse already carries them.
+"negative", "6-year-old" -> pediatric), so /model/parse already carries them. Mentions
+of other conditions, cancers and non-IMT drugs come as `other_condition`
+(nlu/condition_matcher.py), which the scope decision reads.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from knowledge.vocabulary import AgeBands, load_vocabulary
+from nlu.condition_matcher import condition_matcher
 from nlu.spacy_pipeline import NOT_AN_ENTITY, STATUS_SEPARATOR, entity_nlp
 
 _AGE_PATTERNS = [
@@ -96,7 +99,10 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
         # Ages inside ignored phrases stay ignored too.
         ignored = [{"start": s.start_char, "end": s.end_char} for s in doc.ents if s.label_ == NOT_AN_ENTITY]
         entities.extend(self._ages(text, entities + ignored))
-        return sorted(entities, key=lambda e: e["start"])
+        # "lung cancer" is another disease, not the lung as an IMT site.
+        others = condition_matcher().find(text)
+        entities = [e for e in entities if not any(_overlaps(e["start"], e["end"], o) for o in others)]
+        return sorted(entities + others, key=lambda e: e["start"])
 
     def _ages(self, text: str, taken: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         found: List[Dict[str, Any]] = []

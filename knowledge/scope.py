@@ -1,0 +1,157 @@
+"""Whether a message is about IMT: the scope decision, shared by the NLU and the actions.
+
+A message that names another condition, cancer or non-IMT drug (the entity
+`other_condition`, found over knowledge/other_conditions.yml) is out of scope unless it
+also names IMT itself, compares the user's own tumour ("it", "this") with that
+condition ("could it be a lymphoma instead?"), or asks about an IMT targeted drug with a
+non-cancer condition ("digoxin and crizotinib together?"). The names and cues are data
+(knowledge/scope_cues.yml). Plain YAML and regular expressions: the action server uses
+this without spaCy.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any, Dict, Iterable, List
+
+import yaml
+from pydantic import BaseModel
+
+OTHER_CONDITIONS_FILE = Path(__file__).resolve().parent / "other_conditions.yml"
+SCOPE_CUES_FILE = Path(__file__).resolve().parent / "scope_cues.yml"
+VOCABULARY_FILE = Path(__file__).resolve().parent / "vocabulary.yml"
+OTHER_CONDITION = "other_condition"  # the entity type
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+
+
+class Cue(BaseModel):
+    pattern: str
+    example: str
+    needs_context: bool = False
+
+    class Config:
+        extra = "forbid"
+
+
+class ScopeCues(BaseModel):
+    """knowledge/scope_cues.yml: IMT's names, the comparison cues and IMT's targeted drugs."""
+
+    subject: str
+    imt_names: List[Cue]
+    comparison_cues: List[Cue]
+    tumour_context: List[Cue]
+    imt_targeted_drugs: List[str]
+    imt_targeted_drug_forms: List[str] = []
+    own_dose_cues: List[Cue] = []
+
+    class Config:
+        extra = "forbid"
+
+    def expand(self, cue: Cue) -> str:
+        return cue.pattern.replace("{subject}", self.subject)
+
+
+@functools.lru_cache(maxsize=1)
+def scope_cues() -> ScopeCues:
+    with SCOPE_CUES_FILE.open(encoding="utf-8") as handle:
+        return ScopeCues(**yaml.safe_load(handle))
+
+
+def _alternation(cues: ScopeCues, items: List[Cue]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{cues.expand(c)})" for c in items) or r"(?!)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> Dict[str, re.Pattern[str]]:
+    cues = scope_cues()
+    with VOCABULARY_FILE.open(encoding="utf-8") as handle:
+        drug_forms: Dict[str, List[str]] = yaml.safe_load(handle)["drug"]
+    forms = [*cues.imt_targeted_drug_forms]
+    for drug in cues.imt_targeted_drugs:
+        forms += [drug, *drug_forms.get(drug, [])]
+    return {
+        "imt_name": _alternation(cues, cues.imt_names),
+        "comparison": _alternation(cues, [c for c in cues.comparison_cues if not c.needs_context]),
+        "resemblance": _alternation(cues, [c for c in cues.comparison_cues if c.needs_context]),
+        "tumour_context": _alternation(cues, cues.tumour_context),
+        "own_dose": _alternation(cues, cues.own_dose_cues),
+        "targeted_drug": re.compile(
+            r"\b(?:" + "|".join(re.escape(f) for f in sorted(set(forms))) + r")\b", re.IGNORECASE
+        ),
+    }
+
+
+class OtherCondition(BaseModel):
+    name: str
+    code: str
+    kind: str  # cancer | condition | drug
+    aliases: List[str] = []
+    exact: List[str] = []  # case-sensitive abbreviations that are also words ("ALL")
+
+    class Config:
+        extra = "forbid"
+
+
+class OtherConditions(BaseModel):
+    items: List[OtherCondition]
+
+    class Config:
+        extra = "forbid"
+
+    def surface_forms(self) -> Dict[str, List[str]]:
+        """Condition name -> the (lowercase) words people write for it."""
+        return {item.name: [item.name, *item.aliases] for item in self.items}
+
+
+@functools.lru_cache(maxsize=2)
+def load_other_conditions(path: Path = OTHER_CONDITIONS_FILE) -> OtherConditions:
+    with path.open(encoding="utf-8") as handle:
+        return OtherConditions(**yaml.safe_load(handle))
+
+
+def names_imt(text: str) -> bool:
+    return _patterns()["imt_name"].search(text) is not None
+
+
+def compares_with_own_tumour(text: str, names_cancer: bool = False) -> bool:
+    """A comparison cue; a weaker one ("could it be", "is it related to") only with a
+    cancer named or the tumour spoken of."""
+    patterns = _patterns()
+    if patterns["comparison"].search(text):
+        return True
+    context = names_cancer or patterns["tumour_context"].search(text) is not None
+    return context and patterns["resemblance"].search(text) is not None
+
+
+def names_imt_targeted_drug(text: str) -> bool:
+    return _patterns()["targeted_drug"].search(text) is not None
+
+
+def other_conditions(entities: Iterable[Dict[str, Any]]) -> List[str]:
+    return [str(e.get("value")) for e in entities if e.get("entity") == OTHER_CONDITION]
+
+
+@functools.lru_cache(maxsize=1)
+def _kinds() -> Dict[str, str]:
+    return {item.name: item.kind for item in load_other_conditions().items}
+
+
+def is_out_of_scope(text: str, entities: Iterable[Dict[str, Any]]) -> bool:
+    """Another condition is named, and neither IMT nor the user's own tumour is its subject.
+
+    An IMT targeted drug named with non-cancer conditions or other drugs only is a question
+    about IMT treatment (an interaction, a comorbidity), and so is a dose of the user's own
+    drug asked about with non-cancer conditions only."""
+    others = other_conditions(entities)
+    if not others:
+        return False
+    kinds = {_kinds().get(o, "condition") for o in others}
+    if names_imt(text) or compares_with_own_tumour(text, names_cancer="cancer" in kinds):
+        return False
+    if "cancer" in kinds:
+        return True
+    if names_imt_targeted_drug(text):
+        return False
+    return not (kinds == {"condition"} and _patterns()["own_dose"].search(text))

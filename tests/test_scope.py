@@ -1,0 +1,148 @@
+"""The scope decision: other conditions, cancers and non-IMT drugs go out of scope, IMT
+follow-ups stay in. Offline (the matcher and knowledge/scope.py); no model needed."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.tools.build_condition_vocabulary import render
+from bot.tools.evaluate_scope import evaluate, load_items, offline_decision
+from knowledge.loader import get_knowledge_base
+from knowledge.scope import OTHER_CONDITIONS_FILE, is_out_of_scope, load_other_conditions, scope_cues
+from nlu.components.imt_entities import find_entities
+
+SCOPE_SETS = Path(__file__).resolve().parent / "nlu" / "scope"
+# (min medical out-of-scope recall, max in-scope false-out rate) per set. The issue's
+# target is 0.95 / 0.02. Dev (tuned on): 1.000 / 0.000. Dev2 (another writer's set, tuned
+# on): 0.994 (159/160) / 0.000 (0/100). Held-out, measured once after the systematic
+# ICD-10 vocabulary: 0.949 (111/117) / 0.018 (2/111) -- false-out meets the target,
+# recall falls just short of 0.95 (it was 0.821 / 0.036 before). The held-out bar is the
+# measured figure minus a small slack, so that it only catches regressions.
+BARS = {"dev.yml": (0.95, 0.02), "dev2.yml": (0.99, 0.0), "heldout.yml": (0.93, 0.03)}
+
+
+def other(text):
+    return [e["value"] for e in find_entities(text) if e["entity"] == "other_condition"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("how long do people live with pancreatic cancer", "pancreatic cancer"),
+        ("what's the alectinib dose for ALK positive lung cancer", "lung cancer"),
+        ("crizotinib in ALK+ ALCL", "anaplastic large cell lymphoma"),
+        ("Lymphomas in children", "lymphoma"),
+        ("brest cancer lump", "breast cancer"),
+        ("leukemia odds", "leukaemia"),
+        ("what is the metformin dose", "metformin"),
+        ("maintenance therapy for ALL", "acute lymphoblastic leukaemia"),
+    ],
+)
+def test_other_conditions_are_found_and_normalized(text, value):
+    assert value in other(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it cancer?",
+        "what's the survival rate?",
+        "IMT in the lung, is surgery enough",
+        "is the tumour in the bladder",
+        "can it cause a fever or pain",
+        "what can't they remove all of it",
+        "a granular ALK stain",
+        "how many miles from the hospital",
+        "is it an inflammatory pseudotumour",
+        "is a sarcoma worse",
+    ],
+)
+def test_imt_words_and_symptoms_are_not_other_conditions(text):
+    assert other(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "out"),
+    [
+        ("how long do people live with pancreatic cancer", True),
+        ("what's the alectinib dose for ALK positive lung cancer", True),
+        ("is methotrexate safe for rheumatoid arthritis", True),
+        ("side effects of tamoxifen", True),
+        ("what's the survival rate?", False),
+        ("is it cancer?", False),
+        ("how do you tell IMT from GIST?", False),
+        ("is IMT a kind of lung cancer?", False),
+        ("is inflammatory pseudotumor the same thing as lymphoma", False),
+        ("could it be a lymphoma instead?", False),
+        ("my son's tumour, is it like neuroblastoma?", False),
+        # A generic "it" without a comparison cue does not make it about the tumour.
+        ("shingles, is it contagious?", True),
+        ("my dad has COPD, is it curable", True),
+        ("bullseye rash after a hike, could it be lyme disease", True),
+        ("how do you tell it apart from tuberculosis", False),
+        ("the biopsy came back, could it be TB", False),
+        ("can it be mistaken for a GIST", False),
+        ("does it turn into lymphoma", False),
+        # An IMT drug with a comorbidity or another drug is about IMT treatment; with
+        # another cancer it is about that cancer.
+        ("digoxin and crizotinib together?", False),
+        ("alectinib dose in cirrhosis", False),
+        ("alectinib dose for ALK lung cancer", True),
+        ("high blood pressure, what should I take", True),
+        ("T2DM with HbA1c of 8.2, what should my target be", True),
+        ("HTN 150/95 can diet fix it or do i need meds", True),
+        ("is atorvastatin safe for my heart", True),
+    ],
+)
+def test_decision(text, out):
+    assert is_out_of_scope(text, find_entities(text)) is out
+
+
+def test_the_vocabulary_is_large_without_imt_or_its_drugs():
+    vocabulary = load_other_conditions()
+    forms = {f for forms in vocabulary.surface_forms().values() for f in forms}
+    assert len(vocabulary.items) >= 2000 and len(forms) >= 4000
+    imt_words = {"imt", "inflammatory pseudotumour", "myofibroblastic", "sarcoma", "tumour", "cancer"}
+    imt_words |= {"lung", "bladder", "mass", "lump", "swelling", "inflammation", "infection", "cough", "fever"}
+    imt_drugs = {"crizotinib", "alectinib", "lorlatinib", "ceritinib", "brigatinib", "entrectinib", "larotrectinib"}
+    imt_drugs |= {"repotrectinib", "ibuprofen", "celecoxib", "naproxen", "prednisone", "prednisolone"}
+    imt_drugs |= {"dexamethasone", "methotrexate", "vinblastine", "vinorelbine", "doxorubicin", "ifosfamide"}
+    imt_drugs |= {"cyclophosphamide", "carboplatin", "etoposide", "ondansetron", "loperamide", "paracetamol"}
+    assert not forms & (imt_words | imt_drugs | {"pain", "jaundice", "anaemia", "epithelioid sarcoma"})
+    assert not any(item.code.startswith("C49") for item in vocabulary.items if item.name.endswith("cancer"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["could it be a lymphoma instead?", "is it IMT or lymphoma", "how is IMT different from ALCL"],
+)
+def test_comparisons_with_imt_stay_in_scope(text):
+    assert not is_out_of_scope(text, find_entities(text))
+
+
+def test_every_scope_cue_matches_its_example():
+    import re
+
+    cues = scope_cues()
+    for cue in [*cues.imt_names, *cues.comparison_cues, *cues.tumour_context, *cues.own_dose_cues]:
+        assert re.search(cues.expand(cue), cue.example, re.IGNORECASE), cue.pattern
+
+
+def test_no_knowledge_base_question_is_out_of_scope():
+    """The knowledge base's own questions (1,679) are all in scope."""
+    questions = [q for entry in get_knowledge_base(approved_only=False).entries for q in entry.questions]
+    assert len(questions) > 1000
+    out = [q for q in questions if is_out_of_scope(q, find_entities(q))]
+    assert out == []
+
+
+def test_the_checked_in_vocabulary_is_what_the_generator_writes():
+    assert OTHER_CONDITIONS_FILE.read_text(encoding="utf-8") == render()
+
+
+@pytest.mark.parametrize("name", sorted(BARS))
+def test_scope_figures(name):
+    min_recall, max_false_out = BARS[name]
+    result = evaluate(load_items(SCOPE_SETS / name), offline_decision)
+    assert result["medical_recall"] >= min_recall
+    assert result["in_scope_false_out"] <= max_false_out
