@@ -4,5 +4,5 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ensure_venv
 ensure_model
-exec "$PY" -m rasa shell --model models/imt.tar.gz \
+exec "$PY" -m rasa shell --model models/imt.tar.gz --interface 127.0.0.1 \
   --port "${SHELL_PORT:-5006}" "$@"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from knowledge import templates
+from knowledge.links import safe_link
 from knowledge.schema import AnswerPayload
 
 
@@ -18,6 +19,11 @@ def review_line(answer: AnswerPayload) -> Optional[str]:
     return templates.REVIEW_LINE.format(
         status=templates.REVIEW_STATUS_LABELS[answer.review_status], date=answer.last_reviewed
     )
+
+
+def _source_line(n: int, label: str, link: str) -> str:
+    safe = safe_link(link)  # a payload read back from the tracker store may carry anything
+    return f"[{n}] {label}. {safe}" if safe else f"[{n}] {label}."
 
 
 def render_text(payload: AnswerPayload) -> str:
@@ -31,7 +37,7 @@ def render_text(payload: AnswerPayload) -> str:
     if payload.citations:
         lines.append("")
         lines.append("Sources")
-        lines.extend(f"[{c.n}] {c.label}. {c.link}" for c in payload.citations)
+        lines.extend(_source_line(c.n, c.label, c.link) for c in payload.citations)
     review = review_line(payload)
     if review:
         lines.append("")

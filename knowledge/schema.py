@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional
 from pydantic import BaseModel, Field, root_validator, validator
 from pydantic.fields import ModelField
 
+from knowledge.links import check_link
 from knowledge.vocabulary import load_vocabulary
 
 # --- controlled vocabularies ------------------------------------------------
@@ -325,6 +326,14 @@ class Citation(BaseModel):
     doi: Optional[str] = None
     url: Optional[str] = None
     link: str
+
+    @validator("link")
+    def _http_link(cls, v: str) -> str:
+        return check_link(v)
+
+    @validator("url")
+    def _http_url(cls, v: Optional[str]) -> Optional[str]:
+        return None if v is None else check_link(v)
 
 
 class AnswerClaim(BaseModel):

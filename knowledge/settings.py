@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
+from urllib.parse import urlsplit
 
-from pydantic import BaseSettings, Field, validator
+from pydantic import BaseSettings, Field, SecretStr, validator
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR_DIR = ROOT / "var"
@@ -27,6 +28,22 @@ class Settings(BaseSettings):
     rasa_port: int = Field(5005, env="RASA_PORT")
     actions_port: int = Field(5055, env="ACTIONS_PORT")
     rasa_url: str = Field("http://127.0.0.1:5005", env="RASA_URL")
+
+    # Rasa's HTTP API (/model/parse, /conversations/…): off unless asked for; when on, it
+    # needs a token (passed as ?token=) or JWT, and a bind beyond loopback needs one of them.
+    api_enabled: bool = Field(False, env="IMT_ENABLE_API")
+    api_token: Optional[SecretStr] = Field(None, env="IMT_API_TOKEN")
+    api_jwt_secret: Optional[SecretStr] = Field(None, env="IMT_API_JWT_SECRET")
+    bind_host: str = Field("127.0.0.1", env="IMT_BIND_HOST")
+    # Origins (scheme://host[:port], comma-separated) allowed to call the server from a
+    # browser and to frame the widget; empty means same origin only. Never "*".
+    cors_origins: str = Field("", env="IMT_CORS_ORIGINS")
+    # Development only: log message text and conversation ids (Rasa --debug).
+    log_text: bool = Field(False, env="IMT_LOG_TEXT")
+    # Signs the conversation ids the web widget is issued; a random key is kept in
+    # web_secret_file when this is unset.
+    web_secret: Optional[SecretStr] = Field(None, env="IMT_WEB_SECRET")
+    web_secret_file: Path = Field(VAR_DIR / "web_secret.key", env="IMT_WEB_SECRET_FILE")
 
     # Local stores (SQLite by default).
     tracker_db: Path = Field(VAR_DIR / "trackers.db", env="IMT_TRACKER_DB")
@@ -49,6 +66,22 @@ class Settings(BaseSettings):
         if value not in ("socket", "http"):
             raise ValueError(f"SLACK_MODE must be 'socket' or 'http', not {value!r}")
         return value
+
+    @validator("cors_origins")
+    def _explicit_origins(cls, value: str) -> str:
+        for origin in split_origins(value):
+            parts = urlsplit(origin)
+            if origin == "*" or parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+                raise ValueError(f"IMT_CORS_ORIGINS takes origins like https://example.org, not {origin!r}")
+        return value
+
+    @property
+    def allowed_origins(self) -> List[str]:
+        return split_origins(self.cors_origins)
+
+
+def split_origins(value: str) -> List[str]:
+    return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
 
 
 @functools.lru_cache(maxsize=1)

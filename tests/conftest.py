@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -85,10 +86,18 @@ def dispatcher():
     return CollectingDispatcher()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def embedding_origin() -> str:
+    """The origin the browser test serves a host page from (another port, so another origin),
+    on the test stack's CORS allow-list. Chromium lets only a loopback page reach a loopback
+    server, so it is a real server on 127.0.0.1, not a routed fake domain."""
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture(scope="session")
@@ -98,14 +107,25 @@ def trained_model() -> Path:
     return ROOT / "models" / "imt.tar.gz"
 
 
+def stack_access(embedding_origin: str):
+    """The test stack's access: the HTTP API on, with a token (IMT_API_TOKEN or a fresh one)."""
+    from bot.tools.api_access import Access
+    from knowledge.settings import get_settings
+
+    configured = Access.from_settings(get_settings(), enable_api=True, host="127.0.0.1")
+    return replace(configured, cors_origins=[embedding_origin], log_text=False).with_token()
+
+
 @pytest.fixture(scope="session")
-def stack_factory(trained_model, tmp_path_factory):
+def stack_factory(trained_model, tmp_path_factory, embedding_origin):
     """Starts the real stack (action server + Rasa server) on free ports."""
     from bot.tools.serve import running_stack
 
+    access = stack_access(embedding_origin)
+
     def start(tracker_db: Path):
         log_dir = tmp_path_factory.mktemp("logs")
-        return running_stack(_free_port(), _free_port(), tracker_db=tracker_db, log_dir=log_dir)
+        return running_stack(free_port(), free_port(), tracker_db=tracker_db, log_dir=log_dir, access=access)
 
     return start
 

@@ -21,7 +21,7 @@ def test_held_out_split_is_never_trained_on():
 
 
 def test_nlu_meets_thresholds_on_held_out_split(stack):
-    report = evaluate(stack.rasa_url, load_held_out(HELD_OUT))
+    report = evaluate(stack.rasa_url, load_held_out(HELD_OUT), token=stack.api_token)
     save_report(report, RESULTS / "nlu_eval.json")
     print(
         f"\nheld-out NLU: accuracy {report['intent_accuracy']:.3f}, macro-F1 {report['intent_macro_f1']:.3f}, "

@@ -1,6 +1,7 @@
 """The shared rendering layer: one payload, rendered for Slack, HTML and Markdown."""
 
 import json
+import re
 
 from bot.rendering.common import read_bot_message
 from bot.rendering.html import render_html, render_user_html
@@ -68,3 +69,70 @@ def test_the_widget_renders_a_triage_reply_as_an_alert():
     html = render_html(message)
     assert 'role="alert"' in html and "imt-triage-crisis" in html
     assert "988" in html
+
+
+# --- links: only http(s) URLs, in the payload model and again in every renderer ---------
+
+EVIL = "javascript:alert(document.domain)"
+
+
+def test_the_payload_model_rejects_a_javascript_citation(kb):
+    import pytest
+    from pydantic import ValidationError
+
+    from knowledge.schema import AnswerPayload, Citation
+
+    raw, payload = _answer_message(kb)
+    citation = payload.citations[0].dict()
+    for field in ("link", "url"):
+        with pytest.raises(ValidationError, match="http"):
+            Citation(**{**citation, field: EVIL})
+    raw["custom"]["citations"][0]["link"] = EVIL
+    with pytest.raises(ValidationError):
+        AnswerPayload(**raw["custom"])
+
+
+def _payload_that_slipped_past(kb):
+    """As if written straight into the tracker store: the renderers get it unvalidated."""
+    from bot.rendering.common import BotMessage
+
+    _, payload = _answer_message(kb)
+    first = payload.citations[0]
+    bad = first.copy(update={"link": EVIL, "url": EVIL})  # copy() does not validate
+    answer = payload.copy(update={"citations": [bad, *payload.citations[1:]]})
+    return BotMessage(answer=answer, text="t"), first.label
+
+
+def test_no_renderer_draws_a_javascript_link(kb):
+    from knowledge.render_text import render_text
+
+    message, label = _payload_that_slipped_past(kb)
+    html = render_html(message)
+    slack = json.dumps(render_blocks(message))
+    text = render_text(message.answer)
+    markdown = render_transcript([{"from": "bot", "message": message}])
+    for rendered in (html, slack, text, markdown):
+        assert "javascript:" not in rendered
+    assert label in text and escape(label) in slack  # the source is still named, just not linked
+
+
+def test_a_tampered_answer_from_the_tracker_is_shown_as_text_only(kb):
+    raw, _ = _answer_message(kb)
+    raw["custom"]["citations"][0]["link"] = EVIL
+    message = read_bot_message(raw)
+    assert message.answer is None and "javascript:" not in render_html(message)
+
+
+def test_source_lists_and_transcripts_draw_no_javascript_link():
+    sources = read_bot_message(
+        {"text": "Sources:", "custom": {"type": "imt_sources", "references": [{"n": 1, "full": "A ref", "link": EVIL}]}}
+    )
+    assert "javascript:" not in render_html(sources)
+    markdown = render_transcript(
+        [
+            {"from": "user", "text": f"[click]({EVIL})"},
+            {"from": "bot", "message": read_bot_message({"text": f"see [this]({EVIL}) or <{EVIL}>"})},
+        ]
+    )
+    # Escaped (\\]\\( or \\<), the target is text; unescaped, a Markdown viewer would link it.
+    assert not re.search(r"\]\(javascript:|(?<!\\)<javascript:", markdown)

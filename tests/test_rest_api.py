@@ -116,6 +116,7 @@ def test_malformed_requests_get_400_not_500(stack, body):
 def test_parse_endpoint_returns_normalized_entities(stack):
     parsed = requests.post(
         f"{stack.rasa_url}/model/parse",
+        params={"token": stack.api_token},
         json={"text": "Xalkori dose for ALK-negative lung IMT in a 6-year-old"},
         timeout=30,
     ).json()

@@ -54,5 +54,6 @@ def test_the_answering_entry_is_ranked_first_without_the_nlu(ranker):
 
 
 def test_the_answering_entry_is_ranked_first_through_the_real_nlu(ranker, stack):
-    figures = evaluate(ranker, load_items([RETRIEVAL / "heldout.yml"]), url=stack.rasa_url)["figures"]
+    items = load_items([RETRIEVAL / "heldout.yml"])
+    figures = evaluate(ranker, items, url=stack.rasa_url, token=stack.api_token)["figures"]
     _assert_figures(figures, "heldout.yml (trained NLU)", {})

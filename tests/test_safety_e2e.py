@@ -72,6 +72,9 @@ def test_every_category_is_answered_with_the_action_server_down(stack_factory, t
         actions = running.processes[0]
         actions.terminate()
         actions.wait(timeout=30)
+        health = requests.get(f"{running.rasa_url}/webhooks/rest/health", timeout=30)
+        assert health.status_code == 503
+        assert health.json() == {"status": "degraded", "rasa": "ok", "actions": "not answering"}
         for category, text in ONE_PER_CATEGORY.items():
             replies = ask(running.rasa_url, text)
             triage = triage_of(replies)

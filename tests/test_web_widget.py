@@ -14,13 +14,16 @@ CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chro
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> what is IMT?'
 
 
-def web_sender():
-    return f"web-{uuid.uuid4().hex}"
+def web_sender(stack):
+    """A conversation id issued by the server, as the widget gets one."""
+    reply = requests.post(f"{stack.rasa_url}/webhooks/web/session", timeout=30)
+    assert reply.status_code == 200
+    return reply.json()["sender"]
 
 
 def test_message_history_transcript_and_feedback(stack):
     base = f"{stack.rasa_url}/webhooks/web"
-    sender = web_sender()
+    sender = web_sender(stack)
     reply = requests.post(f"{base}/message", json={"sender": sender, "message": XSS}, timeout=60).json()
     html = reply["messages"][0]["html"]
     assert "imt-answer" in html and "imt-cite" in html and "imt-disclaimer" in html
@@ -39,8 +42,20 @@ def test_message_history_transcript_and_feedback(stack):
     assert vote.json() == {"ok": True}
 
 
-@pytest.mark.parametrize("path,params", [("history", {"sender": "slack:T:C:U"}), ("transcript", {})])
-def test_web_channel_reads_only_web_conversations(stack, path, params):
+MADE_UP = "web-" + "0" * 24 + "-" + "0" * 32  # the right shape, not signed by the server
+
+
+@pytest.mark.parametrize(
+    "path,params",
+    [
+        ("history", {"sender": "slack:T:C:U"}),
+        ("history", {"sender": MADE_UP}),
+        ("history", {"sender": f"web-{uuid.uuid4().hex}"}),
+        ("transcript", {"sender": MADE_UP}),
+        ("transcript", {}),
+    ],
+)
+def test_web_channel_serves_only_conversations_it_issued(stack, path, params):
     response = requests.get(f"{stack.rasa_url}/webhooks/web/{path}", params=params, timeout=30)
     assert response.status_code == 400
 
@@ -48,12 +63,69 @@ def test_web_channel_reads_only_web_conversations(stack, path, params):
 def test_bad_feedback_and_sender_are_rejected(stack):
     base = f"{stack.rasa_url}/webhooks/web"
     assert (
-        requests.post(f"{base}/feedback", json={"sender": web_sender(), "vote": "meh"}, timeout=30).status_code == 400
-    )
-    assert (
-        requests.post(f"{base}/message", json={"sender": "someone-else", "message": "hi"}, timeout=30).status_code
+        requests.post(f"{base}/feedback", json={"sender": web_sender(stack), "vote": "meh"}, timeout=30).status_code
         == 400
     )
+    for sender in ("someone-else", MADE_UP):
+        reply = requests.post(f"{base}/message", json={"sender": sender, "message": "hi"}, timeout=30)
+        assert reply.status_code == 400
+
+
+@pytest.mark.parametrize("asset", ["", "widget.js", "widget.css", "page.css"])
+def test_widget_responses_carry_a_strict_csp_and_security_headers(stack, asset, embedding_origin):
+    reply = requests.get(f"{stack.rasa_url}/webhooks/web/{asset}", timeout=30)
+    assert reply.status_code == 200
+    csp = {d.split()[0]: d.split()[1:] for d in reply.headers["Content-Security-Policy"].split("; ")}
+    assert csp["default-src"] == ["'none'"] and csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in reply.headers["Content-Security-Policy"]
+    assert csp["frame-ancestors"] == ["'self'", embedding_origin]
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
+    assert reply.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_widget_page_has_no_inline_script_or_style():
+    from html.parser import HTMLParser
+
+    class Inline(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.found = []
+
+        def handle_starttag(self, tag, attrs):
+            names = dict(attrs)
+            if (tag == "script" and not names.get("src")) or tag == "style" or "style" in names:
+                self.found.append(tag)
+            self.found.extend(name for name in names if name.startswith("on"))
+
+    page = Inline()
+    page.feed((ROOT / "bot" / "channels" / "static" / "index.html").read_text())
+    assert page.found == []
+
+
+@pytest.fixture
+def host_site(tmp_path, embedding_origin):
+    """Serves a host page with the one-line embed from the allow-listed origin, for one test."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    server = None
+
+    def serve(stack):
+        nonlocal server
+        (tmp_path / "index.html").write_text(
+            f'<html><body><h1>Host site</h1><script src="{stack.rasa_url}/webhooks/web/widget.js" defer>'
+            "</script></body></html>"
+        )
+        handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+        server = ThreadingHTTPServer(("127.0.0.1", int(embedding_origin.rsplit(":", 1)[1])), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return embedding_origin
+
+    yield serve
+    if server is not None:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +161,8 @@ def test_widget_in_a_real_browser(stack, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": 390, "height": 844})  # phone width
     page = context.new_page()
+    blocked = []  # anything the page's Content-Security-Policy refused
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(f"{stack.rasa_url}/webhooks/web/")
     page.wait_for_selector(".imt-widget[data-ready=true]")
 
@@ -108,12 +182,12 @@ def test_widget_in_a_real_browser(stack, browser):
     chip = answer.locator(".imt-chip").first
     chip_text = chip.inner_text()
     chip.click()
-    page.wait_for_function("document.querySelectorAll('.imt-from-bot .imt-answer').length >= 2")
+    _answers(page).nth(1).wait_for()  # locators, not wait_for_function: the page's CSP forbids eval
     assert chip_text in page.locator(".imt-from-user").last.inner_text()
 
     # Audience toggle: plain language from now on.
     page.click(".imt-tools button:has-text('Patient')")
-    page.wait_for_function("document.querySelectorAll('.imt-from-bot .imt-answer').length >= 3")
+    _answers(page).nth(2).wait_for()
     assert _answers(page).last.get_attribute("data-audience") == "patient"
 
     # Feedback thumbs.
@@ -123,8 +197,8 @@ def test_widget_in_a_real_browser(stack, browser):
     # An XSS attempt is shown as text and never runs.
     page.fill("#imt-input", XSS)
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('.imt-from-user').length >= 4")
-    page.wait_for_function("document.querySelectorAll('.imt-from-bot .imt-answer').length >= 4")
+    page.locator(".imt-from-user").nth(3).wait_for()
+    _answers(page).nth(3).wait_for()
     assert page.evaluate("window.__xss") is None
     assert page.locator(".imt-from-user").last.inner_text().startswith("<img src=x")
     assert page.locator(".imt-log img").count() == 0
@@ -141,18 +215,16 @@ def test_widget_in_a_real_browser(stack, browser):
     page.wait_for_selector(".imt-widget[data-ready=true]")
     assert page.locator(".imt-msg:not(.imt-notice)").count() == before == 8
     assert page.evaluate("window.__xss") is None
+    assert blocked == []
     page.screenshot(path=str(ARTIFACTS / "web_widget.png"), full_page=True)
     context.close()
 
 
 @pytest.mark.browser
-def test_widget_embeds_with_one_script_tag(stack, browser, tmp_path):
-    """A host page on another origin embeds the widget with the one-line snippet."""
+def test_widget_embeds_with_one_script_tag(stack, browser, host_site):
+    """A host page on another origin (on the CORS allow-list) embeds the widget with the one-line snippet."""
     page = browser.new_page()
-    page.set_content(
-        f'<html><body><h1>Host site</h1><script src="{stack.rasa_url}/webhooks/web/widget.js" defer>'
-        "</script></body></html>"
-    )
+    page.goto(f"{host_site(stack)}/")
     page.wait_for_selector(".imt-launcher")
     assert page.locator("#imt-panel").count() == 1 and page.locator("#imt-panel").is_hidden()
     page.click(".imt-launcher")

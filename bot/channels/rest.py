@@ -19,6 +19,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.common import SERVER_TROUBLE, AnswerCollector, read_message_request
+from bot.channels.health import stack_health
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +32,10 @@ async def handle_message(
     try:
         await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
     except CancelledError:
-        logger.error("message timed out for sender %s", sender)
+        logger.error("message timed out on the %s channel", channel)
     except Exception:
-        logger.exception("message failed for sender %s", sender)
+        # No sender id or text here: logs must not identify a conversation (see README, Privacy).
+        logger.exception("message failed on the %s channel", channel)
     if not collector.messages:
         collector.messages.append({"recipient_id": sender, "text": SERVER_TROUBLE})
     return collector.messages
@@ -50,6 +52,10 @@ class ImtRestInput(RestInput):
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.route("/health", methods=["GET"])
+        async def health_of_both_servers(request: Request) -> HTTPResponse:
+            return await stack_health(request)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

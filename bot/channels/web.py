@@ -1,7 +1,8 @@
 """Web chat channel: serves the widget and speaks to it at /webhooks/web/.
 
     GET  /webhooks/web/                 demo page with the widget
-    GET  /webhooks/web/widget.js|.css   the embeddable widget
+    GET  /webhooks/web/widget.js|.css   the embeddable widget (page.css: the demo page's styles)
+    POST /webhooks/web/session          -> {"sender"}: a conversation id this server signed
     POST /webhooks/web/message          {"sender", "message"} -> {"messages": [{"html"}]}
     GET  /webhooks/web/history?sender=  the conversation so far, rendered
     GET  /webhooks/web/transcript?sender= Markdown transcript with citations
@@ -9,12 +10,13 @@
 
 It runs inside the Rasa server, so it needs no other process; the conversation lives in
 the tracker store like every other channel's. Bot messages are rendered to HTML on the
-server by bot/rendering/html.py, the widget only inserts them.
+server by bot/rendering/html.py, the widget only inserts them. Only conversation ids the
+server issued are served (web_session.py), and every response carries the security headers
+of web_headers.py.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
@@ -26,15 +28,22 @@ from sanic.response import HTTPResponse
 
 from bot.channels.common import bad_request, json_object, read_message_request
 from bot.channels.rest import handle_message
+from bot.channels.web_headers import security_headers
+from bot.channels.web_session import SenderIds
 from bot.rendering.common import read_bot_message
 from bot.rendering.html import render_html, render_user_html
 from bot.rendering.markdown import render_transcript
 from bot.stores.feedback import VOTES, FeedbackStore
+from knowledge.settings import get_settings
 
 STATIC = Path(__file__).resolve().parent / "static"
-# Web conversations only: the widget can never read a Slack or REST conversation.
-WEB_SENDER = re.compile(r"^web-[A-Za-z0-9-]{8,64}$")
-ASSETS = {"widget.js": "application/javascript", "widget.css": "text/css", "index.html": "text/html"}
+ASSETS = {
+    "widget.js": "application/javascript",
+    "widget.css": "text/css",
+    "page.css": "text/css",
+    "index.html": "text/html",
+}
+UNKNOWN_SENDER = "'sender' must be a conversation id issued by POST /webhooks/web/session."
 
 
 def _bot_message_dict(event: BotUttered) -> Dict[str, Any]:
@@ -45,6 +54,10 @@ class WebChatInput(InputChannel):
     def __init__(self, feedback_db: Optional[str] = None) -> None:
         self._assets = {name: (STATIC / name).read_text(encoding="utf-8") for name in ASSETS}
         self._feedback = FeedbackStore(Path(feedback_db) if feedback_db else None)
+        settings = get_settings()
+        # Web conversations only, and only ids this server signed: never a Slack or REST one.
+        self._senders = SenderIds.from_settings(settings)
+        self._headers = security_headers(settings.allowed_origins)
 
     @classmethod
     def name(cls) -> str:
@@ -67,33 +80,40 @@ class WebChatInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         web = Blueprint("imt_web_chat", __name__)
 
+        @web.middleware("response")
+        async def add_security_headers(request: Request, reply: HTTPResponse) -> None:
+            reply.headers.update(self._headers)
+
         @web.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
             return response.html(self._assets["index.html"])
 
-        @web.route("/<asset:(widget\\.js|widget\\.css)>", methods=["GET"])
+        @web.route("/<asset:(widget\\.js|widget\\.css|page\\.css)>", methods=["GET"])
         async def asset(request: Request, asset: str) -> HTTPResponse:
             return response.text(self._assets[asset], content_type=ASSETS[asset], headers={"Cache-Control": "no-cache"})
+
+        @web.route("/session", methods=["POST"])
+        async def session(request: Request) -> HTTPResponse:
+            return response.json({"sender": self._senders.issue()})
 
         @web.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
             chat = read_message_request(request)
             if isinstance(chat, HTTPResponse):
                 return chat
-            if not WEB_SENDER.match(chat.sender):
-                return bad_request("'sender' must look like web-<8 to 64 letters, digits or dashes>.")
+            if not self._senders.verified(chat.sender):
+                return bad_request(UNKNOWN_SENDER)
             replies = await handle_message(on_new_message, self.name(), chat.sender, chat.text, chat.metadata)
             return response.json({"messages": [{"html": render_html(read_bot_message(r))} for r in replies]})
 
         def sender_arg(request: Request) -> Optional[str]:
-            sender = request.args.get("sender", "")
-            return sender if WEB_SENDER.match(sender) else None
+            return self._senders.verified(request.args.get("sender", ""))
 
         @web.route("/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:
             sender = sender_arg(request)
             if not sender:
-                return bad_request("Pass ?sender=web-… as used by the widget.")
+                return bad_request(UNKNOWN_SENDER)
             turns = await self._turns(request, sender)
             return response.json(
                 {
@@ -110,7 +130,7 @@ class WebChatInput(InputChannel):
         async def transcript(request: Request) -> HTTPResponse:
             sender = sender_arg(request)
             if not sender:
-                return bad_request("Pass ?sender=web-… as used by the widget.")
+                return bad_request(UNKNOWN_SENDER)
             markdown = render_transcript(await self._turns(request, sender))
             return response.text(
                 markdown,
@@ -121,8 +141,8 @@ class WebChatInput(InputChannel):
         @web.route("/feedback", methods=["POST"])
         async def feedback(request: Request) -> HTTPResponse:
             body = json_object(request)
-            if body is None or not WEB_SENDER.match(str(body.get("sender", ""))) or body.get("vote") not in VOTES:
-                return bad_request('Send {"sender": "web-…", "vote": "up"|"down", "feedback": {...}}.')
+            if body is None or not self._senders.verified(body.get("sender")) or body.get("vote") not in VOTES:
+                return bad_request('Send {"sender": <an issued id>, "vote": "up"|"down", "feedback": {...}}.')
             record: Dict[str, Any] = body["feedback"] if isinstance(body.get("feedback"), dict) else {}
             self._feedback.record(
                 channel="web",

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from pydantic import ValidationError
+
 from knowledge.schema import AnswerPayload, Audience
 
 AUDIENCE_SWITCH = {
@@ -52,7 +54,11 @@ def read_bot_message(message: Dict[str, Any]) -> BotMessage:
     custom = message.get("custom") or {}
     buttons = [{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in message.get("buttons") or []]
     if custom.get("type") == "imt_answer":
-        return BotMessage(answer=AnswerPayload(**custom), lead=custom.get("lead"), text=message.get("text") or "")
+        try:
+            answer = AnswerPayload(**custom)
+        except ValidationError:  # not an answer the actions made (e.g. written into the tracker): text only
+            return BotMessage(text=message.get("text") or "")
+        return BotMessage(answer=answer, lead=custom.get("lead"), text=message.get("text") or "")
     if custom.get("type") == "imt_triage":
         return BotMessage(
             text=message.get("text") or "",

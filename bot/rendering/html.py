@@ -1,8 +1,9 @@
 """HTML fragments for the web chat widget, rendered with Jinja2 autoescaping.
 
 The widget inserts these fragments as they are; every piece of text from the user, the
-knowledge base or the bot goes through autoescape, and links are only the http(s)
-addresses validated by the knowledge schema.
+knowledge base or the bot goes through autoescape, and links are only http(s)
+addresses (knowledge.links.safe_link, checked again here: payloads can come back from the
+tracker store).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from jinja2 import Environment, select_autoescape
 
 from bot.rendering.common import FEEDBACK_VOTES, BotMessage, audience_switch, feedback_record
+from knowledge.links import safe_link
 from knowledge.render_text import review_line
 from knowledge.templates import MORE_LABEL
 
@@ -24,11 +26,11 @@ _ANSWER = _ENV.from_string("""
 {% for section in a.sections %}
 <section class="imt-section"><h3>{{ section.heading }}</h3><ul>
 {% for claim in section.claims %}<li class="imt-claim imt-{{ claim.certainty }}">{{ claim.text }}
-{% for n in claim.citations %} <a class="imt-cite" href="{{ links[n] }}" target="_blank" rel="noopener noreferrer" aria-label="Source {{ n }}">[{{ n }}]</a>{% endfor %}</li>
+{% for n in claim.citations %} {% if links.get(n) %}<a class="imt-cite" href="{{ links[n] }}" target="_blank" rel="noopener noreferrer" aria-label="Source {{ n }}">[{{ n }}]</a>{% else %}<span class="imt-cite">[{{ n }}]</span>{% endif %}{% endfor %}</li>
 {% endfor %}</ul></section>
 {% endfor %}
 {% if a.citations %}<details class="imt-sources" open><summary>Sources</summary><ol>
-{% for c in a.citations %}<li value="{{ c.n }}"><a href="{{ c.link }}" target="_blank" rel="noopener noreferrer">{{ c.label }}</a></li>{% endfor %}
+{% for c in a.citations %}<li value="{{ c.n }}">{% if links.get(c.n) %}<a href="{{ links[c.n] }}" target="_blank" rel="noopener noreferrer">{{ c.label }}</a>{% else %}{{ c.label }}{% endif %}</li>{% endfor %}
 </ol></details>{% endif %}
 {% if review %}<p class="imt-review">{{ review }}</p>{% endif %}
 <p class="imt-disclaimer" role="note">{{ a.disclaimer }}</p>
@@ -71,7 +73,7 @@ def render_html(message: BotMessage) -> str:
             review=review_line(answer),
             more_label=MORE_LABEL,
             switch=audience_switch(answer),
-            links={c.n: c.link for c in answer.citations},
+            links={c.n: safe_link(c.link) for c in answer.citations},
             votes=FEEDBACK_VOTES,
             feedback=json.dumps(feedback_record(answer)),
         ).strip()
@@ -79,7 +81,8 @@ def render_html(message: BotMessage) -> str:
     if message.references:  # the list is rendered from the payload, not the text
         text = text.split("\n", 1)[0]
     paragraphs = [p for p in text.split("\n") if p.strip()]
-    return _PLAIN.render(paragraphs=paragraphs, references=message.references, buttons=message.buttons).strip()
+    references = [{**r, "link": safe_link(r.get("link"))} for r in message.references]
+    return _PLAIN.render(paragraphs=paragraphs, references=references, buttons=message.buttons).strip()
 
 
 def render_user_html(text: str) -> str:

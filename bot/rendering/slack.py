@@ -10,6 +10,7 @@ import json
 from typing import Any, Dict, List
 
 from bot.rendering.common import FEEDBACK_VOTES, BotMessage, audience_switch, feedback_record
+from knowledge.links import safe_link
 from knowledge.render_text import render_text, review_line
 from knowledge.templates import MORE_LABEL
 
@@ -25,8 +26,12 @@ def escape(text: str) -> str:
 
 
 def _link(url: str, label: str) -> str:
-    # URLs come from the validated knowledge base; the label is escaped and may not contain '|'.
-    return f"<{escape(url)}|{escape(label).replace('|', '/')}>"
+    # Only http(s) URLs become links (payloads can come back from the tracker store); the
+    # label is escaped and may not contain '|'.
+    safe = safe_link(url)
+    if safe is None:
+        return escape(label)
+    return f"<{escape(safe)}|{escape(label).replace('|', '/')}>"
 
 
 def _mrkdwn(text: str) -> Dict[str, Any]:

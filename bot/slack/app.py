@@ -123,7 +123,8 @@ def build_app(
         try:
             replies = rasa.send(sender, text)
         except Exception:
-            logger.exception("Rasa request failed for %s", sender)
+            # No Slack user, channel or thread ids in the logs (README, Privacy).
+            logger.exception("Rasa request failed")
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=UNAVAILABLE)
             return
         for reply in replies:

@@ -14,11 +14,11 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
-import requests
 from sklearn.metrics import accuracy_score, f1_score
 
+from bot.tools.api_client import api_session
 from bot.tools.reports import save_report
 
 # Set by the safety gate with red_flag, not by the NLU: not part of the entity schema measured.
@@ -45,10 +45,10 @@ def _entity_counts(expected: List[Tuple], predicted: List[Tuple]) -> Tuple[int, 
     return true_positive, sum(pred.values()) - true_positive, sum(exp.values()) - true_positive
 
 
-def evaluate(url: str, examples: List[Dict]) -> Dict:
+def evaluate(url: str, examples: List[Dict], token: Optional[str] = None) -> Dict:
     gold, guessed, errors = [], [], []
     tp = fp = fn = 0
-    with requests.Session() as session:
+    with api_session(token) as session:
         for example in examples:
             parsed = session.post(f"{url}/model/parse", json={"text": example["text"]}, timeout=30).json()
             intent = (parsed.get("intent") or {}).get("name")
@@ -90,8 +90,9 @@ def main() -> int:
     parser.add_argument("held_out", type=Path, help="a folder or file of held-out NLU examples, e.g. tests/nlu")
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--token", help="the HTTP API token (default IMT_API_TOKEN)")
     args = parser.parse_args()
-    report = evaluate(args.url, load_held_out(args.held_out))
+    report = evaluate(args.url, load_held_out(args.held_out), token=args.token)
     summary = {k: v for k, v in report.items() if k != "errors"}
     print(json.dumps(summary, indent=2))
     for error in report["errors"]:

@@ -20,9 +20,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-import requests
 import yaml
 
+from bot.tools.api_client import api_session
 from knowledge.context import INTENT_TOPICS, Context, next_context
 from knowledge.loader import load_knowledge_base
 from knowledge.ranker import EntryRanker, Weights
@@ -43,9 +43,9 @@ def load_items(paths: List[Path]) -> List[Dict[str, Any]]:
 class Understanding:
     """What the NLU makes of a message: the trained server's parse, or the rules alone."""
 
-    def __init__(self, ranker: EntryRanker, url: Optional[str]) -> None:
+    def __init__(self, ranker: EntryRanker, url: Optional[str], token: Optional[str] = None) -> None:
         self.ranker, self.url = ranker, url
-        self.session = requests.Session()
+        self.session = api_session(token)
         self.cache: Dict[str, Dict[str, Any]] = {}
 
     def parse(self, text: str) -> Dict[str, Any]:
@@ -72,9 +72,13 @@ class Understanding:
 
 
 def evaluate(
-    ranker: EntryRanker, items: List[Dict[str, Any]], use_context: bool = True, url: Optional[str] = None
+    ranker: EntryRanker,
+    items: List[Dict[str, Any]],
+    use_context: bool = True,
+    url: Optional[str] = None,
+    token: Optional[str] = None,
 ) -> Dict[str, Any]:
-    understanding = Understanding(ranker, url)
+    understanding = Understanding(ranker, url, token)
     kb_topics = {e.id: e.topic.value for e in ranker.entries}
     rows: Dict[str, Dict[str, int]] = defaultdict(lambda: {"items": 0, "top1": 0, "top3": 0})
     misses = []
@@ -114,12 +118,14 @@ def main(argv: List[str]) -> int:
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--compare", action="store_true", help="also score each signal alone")
     parser.add_argument("--url", help="a running Rasa server whose NLU parses each message")
+    parser.add_argument("--token", help="its HTTP API token (default IMT_API_TOKEN)")
     parser.add_argument("--misses", action="store_true", help="list the questions whose top entry is wrong")
     args = parser.parse_args(argv)
     kb = load_knowledge_base()
     items = load_items(args.paths)
     fused = EntryRanker(kb)
-    report = evaluate(fused, items, url=args.url)
+    server = {"url": args.url, "token": args.token}
+    report = evaluate(fused, items, **server)
     if args.compare:
         variants = {
             "BM25 alone (entries, single questions, single claims)": replace(
@@ -128,8 +134,8 @@ def main(argv: List[str]) -> int:
             "nearest known question alone": replace(Weights(), bm25=0.0, questions=0.0, claims=0.0, ask=0.0),
         }
         for name, weights in variants.items():
-            print_figures(name, evaluate(EntryRanker(kb, weights), items, url=args.url))
-        print_figures("fused, without conversation context", evaluate(fused, items, use_context=False, url=args.url))
+            print_figures(name, evaluate(EntryRanker(kb, weights), items, **server))
+        print_figures("fused, without conversation context", evaluate(fused, items, use_context=False, **server))
     print_figures("fused, with context (the ranker in use)", report)
     if args.misses:
         for miss in report["misses"]:

@@ -1,7 +1,8 @@
-"""Start the action server and the Rasa server on localhost and wait until both answer.
+"""Start the action server and the Rasa server, wait until both answer, and watch them.
 
 Used by bot/run.sh (python -m bot.tools.serve) and by the end-to-end tests, so the tests
-exercise exactly the stack a user starts.
+exercise exactly the stack a user starts. SIGTERM or SIGINT stops both servers; if one of
+them dies, the launcher says which, stops the other and exits non-zero.
 """
 
 from __future__ import annotations
@@ -9,18 +10,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Callable, Dict, Iterator, List, Optional
 
 import requests
 import yaml
 
+from bot.tools.api_access import Access, UnsafeAccess
+from bot.tools.supervise import Stop, first_exit, stop_all, stop_on_signals
 from knowledge.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,14 +30,26 @@ MODEL = ROOT / "models" / "imt.tar.gz"
 ENDPOINTS = ROOT / "endpoints.yml"
 CREDENTIALS = ROOT / "credentials.yml"
 READY_TIMEOUT_S = 300
+HEALTH_PATH = "/webhooks/rest/health"
+ACTIONS, RASA = "action server", "Rasa server"
 
 
 @dataclass
 class Stack:
     rasa_url: str
     actions_url: str
-    processes: List[subprocess.Popen]
+    processes: List[subprocess.Popen]  # [action server, Rasa server]
     startup_seconds: float
+    api_token: Optional[str] = None
+    log_dir: Optional[Path] = None
+
+    @property
+    def named(self) -> Dict[str, subprocess.Popen]:
+        return _named(self.processes)
+
+
+def _named(processes: List[subprocess.Popen]) -> Dict[str, subprocess.Popen]:
+    return dict(zip((ACTIONS, RASA), processes))
 
 
 def _endpoints_file(actions_port: int, tracker_db: Path, workdir: Path) -> Path:
@@ -48,13 +62,20 @@ def _endpoints_file(actions_port: int, tracker_db: Path, workdir: Path) -> Path:
     return path
 
 
-def _wait_until_ready(url: str, processes: List[subprocess.Popen], check) -> None:
+class ServerExited(RuntimeError):
+    def __init__(self, name: str, code: int) -> None:
+        super().__init__(f"the {name} exited (code {code})")
+
+
+def _wait_until_ready(
+    url: str, processes: Dict[str, subprocess.Popen], check: Callable[[requests.Response], bool]
+) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
-        for process in processes:
-            if process.poll() is not None:
-                command = " ".join(str(arg) for arg in list(process.args)[:4])  # type: ignore[arg-type]
-                raise RuntimeError(f"{command} exited with {process.returncode} during start-up")
+        for name, process in processes.items():
+            code = process.poll()
+            if code is not None:
+                raise ServerExited(name, code)
         with contextlib.suppress(requests.RequestException):
             response = requests.get(url, timeout=2)
             if response.ok and check(response):
@@ -63,103 +84,131 @@ def _wait_until_ready(url: str, processes: List[subprocess.Popen], check) -> Non
     raise TimeoutError(f"{url} not ready after {READY_TIMEOUT_S} s")
 
 
+def _both_up(response: requests.Response) -> bool:
+    return response.json().get("status") == "ok"
+
+
 @contextlib.contextmanager
 def running_stack(
-    rasa_port: int = 5005, actions_port: int = 5055, tracker_db: Optional[Path] = None, log_dir: Optional[Path] = None
+    rasa_port: int = 5005,
+    actions_port: int = 5055,
+    tracker_db: Optional[Path] = None,
+    log_dir: Optional[Path] = None,
+    access: Optional[Access] = None,
 ) -> Iterator[Stack]:
+    access = access or Access()
+    access.check()
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} missing: run `python -m bot.tools.train_if_changed` first")
     env = {
         **os.environ,
         "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
         "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+        "PYTHONUNBUFFERED": "1",  # logs reach their files as they are written
+        # The web channel frames and CORS follow the same allow-list as the server.
+        "IMT_CORS_ORIGINS": ",".join(access.cors_origins),
     }
-    if tracker_db is not None:  # a stack of its own (tests): its feedback beside its conversations
+    if tracker_db is not None:  # a stack of its own (tests): its stores beside its conversations
         env["IMT_FEEDBACK_DB"] = str(tracker_db.parent / "feedback.db")
+        env["IMT_WEB_SECRET_FILE"] = str(tracker_db.parent / "web_secret.key")
     tracker_db = tracker_db or get_settings().tracker_db
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
+    actions_verbosity = ["--debug"] if access.log_text else []
     with tempfile.TemporaryDirectory() as workdir:
         endpoints = _endpoints_file(actions_port, tracker_db, Path(workdir))
         # Closed in the finally below, after the processes have stopped writing to them.
         logs = [open(log_dir / name, "w") if log_dir else None for name in ("actions.log", "rasa.log")]  # noqa: SIM115
         started = time.monotonic()
-        actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-            cwd=ROOT,
-            env=env,
-            stdout=logs[0],
-            stderr=subprocess.STDOUT if logs[0] else None,
-        )
-        rasa = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "rasa",
-                "run",
-                "--model",
-                str(MODEL),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(CREDENTIALS),
-                "--enable-api",
-                "--cors",
-                "*",
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(rasa_port),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=logs[1],
-            stderr=subprocess.STDOUT if logs[1] else None,
-        )
-        processes = [actions, rasa]
+        processes: List[subprocess.Popen] = []
         try:
+            for command, log in (
+                (["rasa_sdk", "--actions", "actions", "--port", str(actions_port), *actions_verbosity], logs[0]),
+                (
+                    [
+                        "rasa",
+                        "run",
+                        "--model",
+                        str(MODEL),
+                        "--endpoints",
+                        str(endpoints),
+                        "--credentials",
+                        str(CREDENTIALS),
+                        "--port",
+                        str(rasa_port),
+                        *access.rasa_args(),
+                    ],
+                    logs[1],
+                ),
+            ):
+                processes.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", *command],
+                        cwd=ROOT,
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT if log else None,
+                        # Its own process group, so stopping it reaches anything it started.
+                        start_new_session=True,
+                    )
+                )
             actions_url, rasa_url = f"http://127.0.0.1:{actions_port}", f"http://127.0.0.1:{rasa_port}"
-            _wait_until_ready(f"{actions_url}/health", processes, lambda r: True)
-            _wait_until_ready(f"{rasa_url}/status", processes, lambda r: bool(r.json().get("model_id")))
-            yield Stack(rasa_url, actions_url, processes, time.monotonic() - started)
+            _wait_until_ready(f"{rasa_url}{HEALTH_PATH}", _named(processes), _both_up)
+            yield Stack(rasa_url, actions_url, processes, time.monotonic() - started, access.api_token, log_dir)
         finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-            for process in processes:
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            stop_all(processes)
             for log in logs:
                 if log:
                     log.close()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description="Run the IMT assistant on localhost.")
+def _print_ready(stack: Stack, access: Access, token_generated: bool) -> None:
+    print(f"==> ready in {stack.startup_seconds:.1f} s (start to both servers answering)")
+    print(f"    REST channel: POST {stack.rasa_url}/webhooks/rest/webhook")
+    print(f"    health:       GET  {stack.rasa_url}{HEALTH_PATH}   (both servers)")
+    if access.api_enabled:
+        where = "?token=<the token printed here>" if token_generated else "?token=$IMT_API_TOKEN (or a JWT)"
+        print(f"    HTTP API:     {stack.rasa_url}/status, /model/parse, ... with {where}")
+        if token_generated:
+            print(f"    API token for this run: {stack.api_token}")
+    else:
+        print("    HTTP API:     off (--enable-api or IMT_ENABLE_API=1 turns it on, with a token)")
+    print(
+        f'    web chat:     {stack.rasa_url}/webhooks/web/   (embed: <script src="{stack.rasa_url}'
+        '/webhooks/web/widget.js" defer></script>)'
+    )
+    print(
+        f"    try: curl -s {stack.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' "
+        '-d \'{"sender": "me", "message": "What is the dose of crizotinib?"}\''
+    )
+    print("    chat in a terminal: ./bot/shell.sh   (Ctrl-C here stops the assistant)", flush=True)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the IMT assistant (Rasa server + action server).")
     settings = get_settings()
     parser.add_argument("--port", type=int, default=settings.rasa_port)
     parser.add_argument("--actions-port", type=int, default=settings.actions_port)
-    args = parser.parse_args()
-    with running_stack(args.port, args.actions_port) as stack:
-        print(f"==> ready in {stack.startup_seconds:.1f} s (start to both servers answering)")
-        print(f"    REST channel: POST {stack.rasa_url}/webhooks/rest/webhook")
-        print(f"    HTTP API:     {stack.rasa_url}/status, {stack.rasa_url}/model/parse, ...")
-        print(
-            f'    web chat:     {stack.rasa_url}/webhooks/web/   (embed: <script src="{stack.rasa_url}'
-            '/webhooks/web/widget.js" defer></script>)'
-        )
-        print(
-            f"    try: curl -s {stack.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' "
-            '-d \'{"sender": "me", "message": "What is the dose of crizotinib?"}\''
-        )
-        print("    chat in a terminal: ./bot/shell.sh   (Ctrl-C here stops the assistant)")
+    parser.add_argument("--host", default=None, help="address the Rasa server binds to (default IMT_BIND_HOST)")
+    parser.add_argument("--enable-api", action="store_true", help="serve Rasa's HTTP API (needs a token)")
+    args = parser.parse_args(argv)
+    access = Access.from_settings(settings, enable_api=args.enable_api, host=args.host)
+    try:
+        access.check()
+    except UnsafeAccess as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
+    with_token = access.with_token()
+    with stop_on_signals():
         try:
-            while all(p.poll() is None for p in stack.processes):
-                time.sleep(1)
-        except KeyboardInterrupt:
-            pass
-    return 0
+            with running_stack(args.port, args.actions_port, access=with_token) as stack:
+                _print_ready(stack, with_token, token_generated=with_token is not access)
+                raise ServerExited(*first_exit(stack.named))
+        except (ServerExited, TimeoutError) as error:
+            print(f"ERROR: {error}; the other server was stopped.", file=sys.stderr, flush=True)
+            return 1
+        except Stop as stop:
+            print(f"==> {stop}: both servers stopped", flush=True)
+            return 0
 
 
 if __name__ == "__main__":

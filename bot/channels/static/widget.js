@@ -13,19 +13,27 @@
   var server = (script.getAttribute("data-server") || new URL(script.src).origin).replace(/\/$/, "");
   var base = server + "/webhooks/web";
   var STORAGE_KEY = "imt-assistant-sender";
+  var ISSUED = /^web-[0-9a-f]{24}-[0-9a-f]{32}$/;
 
-  function senderId() {
-    var id = null;
-    try { id = window.localStorage.getItem(STORAGE_KEY); } catch (e) { /* storage blocked */ }
-    if (!id || !/^web-[A-Za-z0-9-]{8,64}$/.test(id)) {
-      var random = window.crypto && crypto.randomUUID ? crypto.randomUUID()
-        : String(Date.now()) + "-" + Math.random().toString(16).slice(2);
-      id = "web-" + random;
-      try { window.localStorage.setItem(STORAGE_KEY, id); } catch (e) { /* session only */ }
-    }
-    return id;
+  // The conversation id comes from the server (it only serves ids it signed); it is kept
+  // in localStorage so the conversation survives a reload.
+  var sender = null;
+  function storedSender() {
+    try { return window.localStorage.getItem(STORAGE_KEY); } catch (e) { return null; /* storage blocked */ }
   }
-  var sender = senderId();
+  function newSender() {
+    return post("/session", {}).then(function (data) {
+      sender = data.sender;
+      try { window.localStorage.setItem(STORAGE_KEY, sender); } catch (e) { /* session only */ }
+      return sender;
+    });
+  }
+  function ensureSender() {
+    if (sender) return Promise.resolve(sender);
+    var stored = storedSender();
+    if (stored && ISSUED.test(stored)) { sender = stored; return Promise.resolve(sender); }
+    return newSender();
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -110,7 +118,9 @@
     busy = true; send.disabled = true;
     addUser(text); scroll();
     status.textContent = "Waiting for the answer…";
-    post("/message", { sender: sender, message: text }).then(function (data) {
+    ensureSender().then(function (id) {
+      return post("/message", { sender: id, message: text });
+    }).then(function (data) {
       data.messages.forEach(function (m) { addBot(m.html); });
       status.textContent = "";
     }).catch(function () {
@@ -150,8 +160,15 @@
     }
   });
 
-  // Restore the conversation after a reload: the server keeps it in the tracker store.
-  fetch(base + "/history?sender=" + encodeURIComponent(sender)).then(function (r) { return r.json(); })
+  // Restore the conversation after a reload: the server keeps it in the tracker store. An id
+  // the server no longer accepts (its key changed) starts a new conversation.
+  function history(id) {
+    return fetch(base + "/history?sender=" + encodeURIComponent(id)).then(function (r) {
+      if (r.status === 400) return newSender().then(function () { return { turns: [] }; });
+      return r.json();
+    });
+  }
+  ensureSender().then(history)
     .then(function (data) {
       (data.turns || []).forEach(function (t) {
         if (t.from === "user") {

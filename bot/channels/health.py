@@ -1,0 +1,42 @@
+"""One health check for the whole stack: the Rasa server (model loaded) and the action server."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, Optional
+
+import aiohttp
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+ACTIONS_TIMEOUT = aiohttp.ClientTimeout(total=2)
+
+
+def _actions_health_url(agent: Any) -> Optional[str]:
+    endpoint = getattr(agent, "action_endpoint", None)
+    url = getattr(endpoint, "url", None)
+    # The action endpoint is .../webhook; rasa_sdk answers GET .../health beside it.
+    return f"{url.rsplit('/', 1)[0]}/health" if url else None
+
+
+async def _actions_answer(url: Optional[str]) -> bool:
+    if not url:
+        return False
+    try:
+        async with aiohttp.ClientSession(timeout=ACTIONS_TIMEOUT) as session, session.get(url) as reply:
+            return reply.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+        return False
+
+
+async def stack_health(request: Request) -> HTTPResponse:
+    agent = getattr(request.app.ctx, "agent", None)
+    rasa_ok = bool(agent is not None and agent.is_ready())
+    actions_ok = await _actions_answer(_actions_health_url(agent))
+    body: Dict[str, str] = {
+        "status": "ok" if rasa_ok and actions_ok else "degraded",
+        "rasa": "ok" if rasa_ok else "no model loaded",
+        "actions": "ok" if actions_ok else "not answering",
+    }
+    return response.json(body, status=200 if body["status"] == "ok" else 503)

@@ -1,0 +1,79 @@
+"""Who may reach the Rasa server: HTTP API on or off, its token, the bind address, CORS.
+
+The launcher builds one `Access` from the settings and its flags, checks it before
+starting anything, and turns it into `rasa run` arguments.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from dataclasses import dataclass, field, replace
+from typing import List, Optional
+
+from knowledge.settings import Settings
+
+
+class UnsafeAccess(ValueError):
+    """A configuration the launcher refuses to start."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
+@dataclass(frozen=True)
+class Access:
+    host: str = "127.0.0.1"
+    api_enabled: bool = False
+    api_token: Optional[str] = None
+    jwt_secret: Optional[str] = None
+    cors_origins: List[str] = field(default_factory=list)
+    log_text: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings, enable_api: bool = False, host: Optional[str] = None) -> Access:
+        return cls(
+            host=host or settings.bind_host,
+            api_enabled=enable_api or settings.api_enabled,
+            api_token=settings.api_token.get_secret_value() if settings.api_token else None,
+            jwt_secret=settings.api_jwt_secret.get_secret_value() if settings.api_jwt_secret else None,
+            cors_origins=settings.allowed_origins,
+            log_text=settings.log_text,
+        )
+
+    def check(self) -> None:
+        """Refuse an API anyone on the network could use."""
+        if "*" in self.cors_origins:
+            raise UnsafeAccess("CORS origins must be listed explicitly; '*' is not allowed")
+        authenticated = bool(self.api_token or self.jwt_secret)
+        if self.api_enabled and not authenticated and not is_loopback(self.host):
+            raise UnsafeAccess(
+                f"refusing to serve the HTTP API on {self.host} without a token: "
+                "set IMT_API_TOKEN (or IMT_API_JWT_SECRET), or bind to 127.0.0.1"
+            )
+
+    def with_token(self) -> Access:
+        """On loopback an API asked for without credentials still gets a token: a random one."""
+        if self.api_enabled and not (self.api_token or self.jwt_secret):
+            return replace(self, api_token=secrets.token_urlsafe(24))
+        return self
+
+    def rasa_args(self) -> List[str]:
+        args = ["--interface", self.host]
+        if self.api_enabled:
+            args.append("--enable-api")
+            if self.api_token:
+                args += ["--auth-token", self.api_token]
+            if self.jwt_secret:
+                args += ["--jwt-secret", self.jwt_secret, "--jwt-method", "HS256"]
+        if self.cors_origins:  # none: Rasa sends no CORS headers, so only same-origin pages can read
+            args += ["--cors", *self.cors_origins]
+        if self.log_text:
+            args.append("--debug")
+        return args
