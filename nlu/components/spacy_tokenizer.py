@@ -18,6 +18,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from knowledge.scope import OTHER_CONDITION
 from nlu.components.imt_entities import find_entities
 from nlu.spacy_pipeline import blank_english
 
@@ -55,7 +56,11 @@ class SpacyBlankTokenizer(Tokenizer):
         text = message.get(attribute) or ""
         tokens = [Token(t.text, t.idx, lemma=t.lower_) for t in self._nlp.make_doc(text) if not t.is_space]
         if self._entities is not None and attribute == TEXT:
-            tokens = _mask(tokens, self._entities(text))
+            # Other conditions stay words: masking them taught the classifier that any
+            # disease name means out of scope, overruling the scope rules (knowledge/scope.py)
+            # that keep "my kidneys work poorly, what crizotinib dose?" in scope.
+            masked = [e for e in self._entities(text) if e["entity"] != OTHER_CONDITION]
+            tokens = _mask(tokens, masked)
         if not tokens:  # featurizers need at least one token
             tokens = [Token(text, 0)]
         return self._apply_token_pattern(tokens)
