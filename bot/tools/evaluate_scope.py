@@ -1,6 +1,6 @@
 """Scope decision on a labelled set: out-of-scope recall per kind, in-scope false-out rate.
 
-    python -m bot.tools.evaluate_scope tests/nlu/scope/dev.yml [--misses] [--url http://localhost:5005]
+    python -m bot.tools.evaluate_scope tests/scope/dev.yml [--misses] [--url http://localhost:5005]
 
 Offline (default) it runs the other-condition matcher and the decision of
 knowledge/scope.py, which is what sends a medical question about another condition out
