@@ -50,3 +50,27 @@ def test_gate_only_intent_from_classifier_is_never_kept():
     ranking = [{"name": "personal_decision", "confidence": 0.9}, {"name": "ask_dosing", "confidence": 0.1}]
     message = _through_gate("how often are labs drawn", ranking[0], ranking)
     assert message.get("intent")["name"] == "ask_dosing"
+
+
+def _through_scope_gate(text, classifier_intent):
+    from nlu.components.imt_entities import find_entities
+    from nlu.components.scope_gate import ScopeGate
+
+    message = Message(data={"text": text, "entities": find_entities(text)})
+    message.set("intent", {"name": classifier_intent, "confidence": 0.6})
+    message.set("intent_ranking", [{"name": classifier_intent, "confidence": 0.6}])
+    ScopeGate().process([message])
+    return message.get("intent")["name"]
+
+
+def test_scope_gate_answers_a_question_the_classifier_sent_away_when_the_knowledge_base_answers_it():
+    # Close to questions the knowledge base answers, naming no other condition.
+    assert _through_scope_gate("what is the crizotinib dose for children with IMT?", "nlu_fallback") == "ask_dosing"
+    assert _through_scope_gate("how often does IMT come back after surgery?", "out_of_scope") == "ask_prognosis"
+
+
+def test_scope_gate_keeps_chat_and_other_conditions_out():
+    assert _through_scope_gate("how long do I cook pasta", "out_of_scope") == "out_of_scope"
+    assert _through_scope_gate("tell me a joke", "nlu_fallback") == "nlu_fallback"
+    # Another condition overrides even a confident topic guess.
+    assert _through_scope_gate("what is the alectinib dose for ALK positive lung cancer", "ask_dosing") == "out_of_scope"
