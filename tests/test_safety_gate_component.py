@@ -73,4 +73,5 @@ def test_scope_gate_keeps_chat_and_other_conditions_out():
     assert _through_scope_gate("how long do I cook pasta", "out_of_scope") == "out_of_scope"
     assert _through_scope_gate("tell me a joke", "nlu_fallback") == "nlu_fallback"
     # Another condition overrides even a confident topic guess.
-    assert _through_scope_gate("what is the alectinib dose for ALK positive lung cancer", "ask_dosing") == "out_of_scope"
+    lung_cancer_dose = "what is the alectinib dose for ALK positive lung cancer"
+    assert _through_scope_gate(lung_cancer_dose, "ask_dosing") == "out_of_scope"
