@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     approved_only: bool = Field(False, env="IMT_APPROVED_ONLY")
     # One message-size limit for every channel; the widget reads it from the server.
     max_message_chars: int = Field(1000, env="IMT_MAX_MESSAGE_CHARS", ge=50, le=20000)
+    # Requests a minute on the public endpoints (REST, widget, feedback), per conversation
+    # and per client address; a burst of that many, then a steady pace. The Slack app reaches
+    # the REST channel from one address, so the address limit also bounds all Slack traffic.
+    rate_per_sender: int = Field(20, env="IMT_RATE_PER_SENDER", ge=1)
+    rate_per_address: int = Field(300, env="IMT_RATE_PER_ADDRESS", ge=1)
 
     # Where the launcher puts the servers.
     rasa_port: int = Field(5005, env="RASA_PORT")

@@ -72,6 +72,7 @@ def make_tracker(
     return Tracker("test-user", {**DEFAULT_SLOTS, **(slots or {})}, latest, events, False, None, {}, "action_listen")
 
 
+TEST_RATE_LIMITS = {"IMT_RATE_PER_ADDRESS": "1000000", "IMT_RATE_PER_SENDER": "1000000"}
 STACK_FIXTURES = {"stack", "stack_factory", "trained_model"}
 
 
@@ -123,9 +124,12 @@ def stack_factory(trained_model, tmp_path_factory, embedding_origin):
 
     access = stack_access(embedding_origin)
 
-    def start(tracker_db: Path):
+    def start(tracker_db: Path, **env: str):
         log_dir = tmp_path_factory.mktemp("logs")
-        return running_stack(free_port(), free_port(), tracker_db=tracker_db, log_dir=log_dir, access=access)
+        # The suites send hundreds of messages quickly from one address and reuse senders;
+        # the limits themselves are tested on a stack of their own (test_rate_limits.py).
+        env = {**TEST_RATE_LIMITS, **env}
+        return running_stack(free_port(), free_port(), tracker_db=tracker_db, log_dir=log_dir, access=access, env=env)
 
     return start
 

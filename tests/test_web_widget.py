@@ -1,5 +1,6 @@
 """The web chat channel over HTTP, and the widget in a real headless Chromium."""
 
+import json
 import os
 import shutil
 import uuid
@@ -7,6 +8,9 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from bot.stores.feedback import FeedbackStore
+from knowledge.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "results"
@@ -34,12 +38,45 @@ def test_message_history_transcript_and_feedback(stack):
     transcript = requests.get(f"{base}/transcript", params={"sender": sender}, timeout=30)
     assert transcript.headers["Content-Disposition"].startswith("attachment")
     assert "**You:**" in transcript.text and "Sources" in transcript.text and "https://" in transcript.text
+    # What the client says was shown is ignored: the claims stored are the tracker's.
     vote = requests.post(
         f"{base}/feedback",
-        json={"sender": sender, "vote": "up", "feedback": {"topic": "overview", "claim_ids": ["x"]}},
+        json={"sender": sender, "vote": "up", "answer": 0, "feedback": {"topic": "dosing", "claim_ids": ["x"]}},
         timeout=30,
     )
     assert vote.json() == {"ok": True}
+    stored = FeedbackStore(stack.tracker_db.parent / "feedback.db").rows()[-1]
+    shown = reply_payload(stack, sender)
+    assert stored[3:] == (sender, shown["topic"], "up", json.dumps(shown["claim_ids"]), json.dumps(shown["citations"]))
+    assert "x" not in shown["claim_ids"]
+
+
+def reply_payload(stack, sender):
+    """The answer's payload as the tracker holds it (through the HTTP API)."""
+    tracker = requests.get(
+        f"{stack.rasa_url}/conversations/{sender}/tracker", params={"token": stack.api_token}, timeout=30
+    ).json()
+    custom = next(e["data"]["custom"] for e in tracker["events"] if e["event"] == "bot")
+    citations = [c["ref_id"] for c in custom["citations"]]
+    return {"topic": custom["topic"], "claim_ids": custom["claim_ids"], "citations": citations}
+
+
+def test_feedback_needs_an_answer_of_that_conversation(stack):
+    base = f"{stack.rasa_url}/webhooks/web"
+    sender = web_sender(stack)
+    vote = requests.post(f"{base}/feedback", json={"sender": sender, "vote": "up"}, timeout=30)
+    assert vote.status_code == 400 and "0 answers" in vote.json()["message"]
+    requests.post(f"{base}/message", json={"sender": sender, "message": "what is IMT?"}, timeout=60)
+    for answer in (1, -1, "0", True):
+        vote = requests.post(f"{base}/feedback", json={"sender": sender, "vote": "up", "answer": answer}, timeout=30)
+        assert vote.status_code == 400, answer
+    assert requests.post(f"{base}/feedback", json={"sender": sender, "vote": "down"}, timeout=30).json() == {"ok": True}
+
+
+def test_the_widget_takes_the_message_limit_from_the_server(stack):
+    config = requests.get(f"{stack.rasa_url}/webhooks/web/config", timeout=30).json()
+    assert config == {"max_message_chars": get_settings().max_message_chars}
+    assert "maxlength:" not in (ROOT / "bot" / "channels" / "static" / "widget.js").read_text()
 
 
 MADE_UP = "web-" + "0" * 24 + "-" + "0" * 32  # the right shape, not signed by the server
@@ -165,6 +202,7 @@ def test_widget_in_a_real_browser(stack, browser):
     page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(f"{stack.rasa_url}/webhooks/web/")
     page.wait_for_selector(".imt-widget[data-ready=true]")
+    page.wait_for_selector(f"#imt-input[maxlength='{get_settings().max_message_chars}']")  # the server's limit
 
     # Keyboard only: focus the input, type, press Enter.
     page.focus("#imt-input")

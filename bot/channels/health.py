@@ -30,6 +30,10 @@ async def _actions_answer(url: Optional[str]) -> bool:
         return False
 
 
+async def actions_answering(agent: Any) -> bool:
+    return await _actions_answer(_actions_health_url(agent))
+
+
 async def stack_health(request: Request) -> HTTPResponse:
     agent = getattr(request.app.ctx, "agent", None)
     rasa_ok = bool(agent is not None and agent.is_ready())

@@ -2,15 +2,15 @@
 
 Rasa's RestInput with two changes: a bot answer stays ONE message carrying its text,
 buttons and structured payload together (the stock collector splits text on blank
-lines and sends the payload separately), and malformed requests get a clear 400
-instead of a 500 or an empty list.
+lines and sends the payload separately), malformed requests get a clear 400 instead of
+a 500 or an empty list, and a client or conversation over its rate limit gets a 429.
 """
 
 from __future__ import annotations
 
 import logging
 from asyncio import CancelledError
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
@@ -19,15 +19,31 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.common import SERVER_TROUBLE, AnswerCollector, read_message_request
-from bot.channels.health import stack_health
+from bot.channels.health import actions_answering, stack_health
+from bot.channels.throttle import shared_throttle
+from knowledge.loader import fixed_reply
 
 logger = logging.getLogger(__name__)
 
 
+ANSWERS_UNAVAILABLE = fixed_reply("utter_assistant_unreachable")
+
+
+def request_agent(request: Request) -> Any:
+    return getattr(request.app.ctx, "agent", None)
+
+
 async def handle_message(
-    on_new_message: Callable[[UserMessage], Awaitable[None]], channel: str, sender: str, text: str, metadata=None
+    on_new_message: Callable[[UserMessage], Awaitable[None]],
+    channel: str,
+    sender: str,
+    text: str,
+    metadata=None,
+    agent: Any = None,
 ) -> list:
-    """Run one user message through Rasa; never returns an empty list."""
+    """Run one user message through Rasa; never returns an empty list. With the action
+    server down, Rasa logs the failed action and answers nothing (emergencies are answered
+    without it): the reply then says answers are unavailable for now."""
     collector = AnswerCollector()
     try:
         await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
@@ -37,7 +53,8 @@ async def handle_message(
         # No sender id or text here: logs must not identify a conversation (see README, Privacy).
         logger.exception("message failed on the %s channel", channel)
     if not collector.messages:
-        collector.messages.append({"recipient_id": sender, "text": SERVER_TROUBLE})
+        down = agent is not None and not await actions_answering(agent)
+        collector.messages.append({"recipient_id": sender, "text": ANSWERS_UNAVAILABLE if down else SERVER_TROUBLE})
     return collector.messages
 
 
@@ -59,11 +76,20 @@ class ImtRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            throttle = shared_throttle()
+            limited = throttle.by_address(request)
+            if limited:
+                return limited
             chat = read_message_request(request)
             if isinstance(chat, HTTPResponse):
                 return chat
+            limited = throttle.by_sender(chat.sender)
+            if limited:
+                return limited
             return response.json(
-                await handle_message(on_new_message, self.name(), chat.sender, chat.text, chat.metadata)
+                await handle_message(
+                    on_new_message, self.name(), chat.sender, chat.text, chat.metadata, request_agent(request)
+                )
             )
 
         return webhook

@@ -2,17 +2,20 @@
 
     GET  /webhooks/web/                 demo page with the widget
     GET  /webhooks/web/widget.js|.css   the embeddable widget (page.css: the demo page's styles)
+    GET  /webhooks/web/config           -> {"max_message_chars"}: the server's limits for the widget
     POST /webhooks/web/session          -> {"sender"}: a conversation id this server signed
     POST /webhooks/web/message          {"sender", "message"} -> {"messages": [{"html"}]}
     GET  /webhooks/web/history?sender=  the conversation so far, rendered
     GET  /webhooks/web/transcript?sender= Markdown transcript with citations
-    POST /webhooks/web/feedback         {"sender", "vote", "feedback"}
+    POST /webhooks/web/feedback         {"sender", "vote", "answer"}: a vote on the conversation's
+                                        answer number `answer` (0 = first; default the latest)
 
 It runs inside the Rasa server, so it needs no other process; the conversation lives in
 the tracker store like every other channel's. Bot messages are rendered to HTML on the
 server by bot/rendering/html.py, the widget only inserts them. Only conversation ids the
-server issued are served (web_session.py), and every response carries the security headers
-of web_headers.py.
+server issued are served (web_session.py), every response carries the security headers
+of web_headers.py, and the rate limits of throttle.py apply. A vote stores the claims and
+citations the tracker holds for that answer, never what the client says was shown.
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.common import bad_request, json_object, read_message_request
-from bot.channels.rest import handle_message
+from bot.channels.rest import handle_message, request_agent
+from bot.channels.throttle import shared_throttle
 from bot.channels.web_headers import security_headers
 from bot.channels.web_session import SenderIds
-from bot.rendering.common import read_bot_message
+from bot.rendering.common import feedback_record, read_bot_message
 from bot.rendering.html import render_html, render_user_html
 from bot.rendering.markdown import render_transcript
 from bot.stores.feedback import VOTES, FeedbackStore
@@ -44,6 +48,7 @@ ASSETS = {
     "index.html": "text/html",
 }
 UNKNOWN_SENDER = "'sender' must be a conversation id issued by POST /webhooks/web/session."
+BAD_VOTE = 'Send {"sender": <an issued id>, "vote": "up"|"down", "answer": <the answer\'s number, 0 = first>}.'
 
 
 def _bot_message_dict(event: BotUttered) -> Dict[str, Any]:
@@ -58,6 +63,7 @@ class WebChatInput(InputChannel):
         # Web conversations only, and only ids this server signed: never a Slack or REST one.
         self._senders = SenderIds.from_settings(settings)
         self._headers = security_headers(settings.allowed_origins)
+        self._config = {"max_message_chars": settings.max_message_chars}
 
     @classmethod
     def name(cls) -> str:
@@ -92,18 +98,31 @@ class WebChatInput(InputChannel):
         async def asset(request: Request, asset: str) -> HTTPResponse:
             return response.text(self._assets[asset], content_type=ASSETS[asset], headers={"Cache-Control": "no-cache"})
 
+        @web.route("/config", methods=["GET"])
+        async def config(request: Request) -> HTTPResponse:
+            return response.json(self._config)
+
         @web.route("/session", methods=["POST"])
         async def session(request: Request) -> HTTPResponse:
-            return response.json({"sender": self._senders.issue()})
+            return shared_throttle().by_address(request) or response.json({"sender": self._senders.issue()})
 
         @web.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
+            throttle = shared_throttle()
+            limited = throttle.by_address(request)
+            if limited:
+                return limited
             chat = read_message_request(request)
             if isinstance(chat, HTTPResponse):
                 return chat
             if not self._senders.verified(chat.sender):
                 return bad_request(UNKNOWN_SENDER)
-            replies = await handle_message(on_new_message, self.name(), chat.sender, chat.text, chat.metadata)
+            limited = throttle.by_sender(chat.sender)
+            if limited:
+                return limited
+            replies = await handle_message(
+                on_new_message, self.name(), chat.sender, chat.text, chat.metadata, request_agent(request)
+            )
             return response.json({"messages": [{"html": render_html(read_bot_message(r))} for r in replies]})
 
         def sender_arg(request: Request) -> Optional[str]:
@@ -111,6 +130,9 @@ class WebChatInput(InputChannel):
 
         @web.route("/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:
+            limited = shared_throttle().by_address(request)
+            if limited:
+                return limited
             sender = sender_arg(request)
             if not sender:
                 return bad_request(UNKNOWN_SENDER)
@@ -128,6 +150,9 @@ class WebChatInput(InputChannel):
 
         @web.route("/transcript", methods=["GET"])
         async def transcript(request: Request) -> HTTPResponse:
+            limited = shared_throttle().by_address(request)
+            if limited:
+                return limited
             sender = sender_arg(request)
             if not sender:
                 return bad_request(UNKNOWN_SENDER)
@@ -140,17 +165,30 @@ class WebChatInput(InputChannel):
 
         @web.route("/feedback", methods=["POST"])
         async def feedback(request: Request) -> HTTPResponse:
+            throttle = shared_throttle()
+            limited = throttle.by_address(request)
+            if limited:
+                return limited
             body = json_object(request)
-            if body is None or not self._senders.verified(body.get("sender")) or body.get("vote") not in VOTES:
-                return bad_request('Send {"sender": <an issued id>, "vote": "up"|"down", "feedback": {...}}.')
-            record: Dict[str, Any] = body["feedback"] if isinstance(body.get("feedback"), dict) else {}
+            sender = self._senders.verified((body or {}).get("sender"))
+            if body is None or not sender or body.get("vote") not in VOTES:
+                return bad_request(BAD_VOTE)
+            limited = throttle.by_sender(sender)
+            if limited:
+                return limited
+            answers = [t["message"].answer for t in await self._turns(request, sender) if t["from"] == "bot"]
+            answers = [a for a in answers if a is not None]
+            number = body.get("answer", len(answers) - 1)
+            if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number < len(answers):
+                return bad_request(f"'answer' must be the number of one of this conversation's {len(answers)} answers.")
+            shown = feedback_record(answers[number])
             self._feedback.record(
                 channel="web",
-                conversation_id=body["sender"],
+                conversation_id=sender,
                 vote=body["vote"],
-                topic=str(record.get("topic") or "") or None,
-                claim_ids=[str(c) for c in record.get("claim_ids") or []][:50],
-                citations=[str(c) for c in record.get("citations") or []][:50],
+                topic=shown["topic"],
+                claim_ids=shown["claim_ids"],
+                citations=shown["citations"],
             )
             return response.json({"ok": True})
 

@@ -81,13 +81,39 @@ def _is_dm(channel: str, channel_type: Optional[str] = None) -> bool:
     return channel_type == "im" or channel.startswith("D")
 
 
-def _clicked_conversation(body: Dict[str, Any]) -> Tuple[str, Optional[str], str]:
-    """(channel, thread to answer in, conversation id) of a button click."""
-    channel = body["channel"]["id"]
-    message = body.get("message") or {}
-    thread_ts = None if _is_dm(channel) else (message.get("thread_ts") or message.get("ts"))
-    team = (body.get("team") or {}).get("id", "")
-    return channel, thread_ts, conversation_id(team, channel, body["user"]["id"], thread_ts)
+def _text(value: Any) -> Optional[str]:
+    return value if isinstance(value, str) and value else None
+
+
+def _id(container: Any) -> Optional[str]:
+    return _text(container.get("id")) if isinstance(container, dict) else None
+
+
+def _clicked_conversation(body: Dict[str, Any]) -> Optional[Tuple[str, Optional[str], str]]:
+    """(channel, thread to answer in, conversation id) of a button click; None when the
+    payload lacks them (Slack always sends them, so it is not a click to answer)."""
+    channel, user = _id(body.get("channel")), _id(body.get("user"))
+    if not channel or not user:
+        return None
+    message = body.get("message")
+    message = message if isinstance(message, dict) else {}
+    thread_ts = None if _is_dm(channel) else (_text(message.get("thread_ts")) or _text(message.get("ts")))
+    return channel, thread_ts, conversation_id(_id(body.get("team")) or "", channel, user, thread_ts)
+
+
+def _feedback_record(value: Any) -> Optional[Dict[str, Any]]:
+    """The record our own button carries (Slack signs the click, so it is what we sent)."""
+    try:
+        record = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if not isinstance(record, dict):
+        return None
+    return {
+        "topic": _text(record.get("topic")),
+        "claim_ids": [str(c) for c in record.get("claim_ids") or [] if isinstance(c, str)][:50],
+        "citations": [str(c) for c in record.get("citations") or [] if isinstance(c, str)][:50],
+    }
 
 
 def build_app(
@@ -140,21 +166,29 @@ def build_app(
 
     @app.event("message")
     def direct_message(event: Dict[str, Any], body: Dict[str, Any], client: WebClient) -> None:
-        if event.get("subtype") or event.get("bot_id") or not _is_dm(event["channel"], event.get("channel_type")):
-            return  # edits, joins, bot posts and channel chatter are not questions to us
-        sender = conversation_id(body.get("team_id", ""), event["channel"], event["user"], None)
-        answer(client, event["channel"], sender, event.get("text") or "", None)
+        channel, user = _text(event.get("channel")), _text(event.get("user"))
+        if event.get("subtype") or event.get("bot_id") or not channel or not user:
+            return  # edits, joins, bot posts and malformed events are not questions to us
+        if not _is_dm(channel, _text(event.get("channel_type"))):
+            return  # channel chatter: only mentions are
+        sender = conversation_id(_text(body.get("team_id")) or "", channel, user, None)
+        answer(client, channel, sender, _text(event.get("text")) or "", None)
 
     @app.event("app_mention")
     def mention(event: Dict[str, Any], body: Dict[str, Any], client: WebClient) -> None:
-        thread_ts = event.get("thread_ts") or event["ts"]
-        sender = conversation_id(body.get("team_id", ""), event["channel"], event["user"], thread_ts)
-        answer(client, event["channel"], sender, _MENTION.sub("", event.get("text") or "").strip(), thread_ts)
+        channel, user = _text(event.get("channel")), _text(event.get("user"))
+        thread_ts = _text(event.get("thread_ts")) or _text(event.get("ts"))
+        if not channel or not user or not thread_ts:
+            return
+        sender = conversation_id(_text(body.get("team_id")) or "", channel, user, thread_ts)
+        answer(client, channel, sender, _MENTION.sub("", _text(event.get("text")) or "").strip(), thread_ts)
 
     def ask_from_button(ack, body: Dict[str, Any], action: Dict[str, Any], client: WebClient) -> None:
         ack()
-        channel, thread_ts, sender = _clicked_conversation(body)
-        answer(client, channel, sender, action["value"], thread_ts)
+        clicked, text = _clicked_conversation(body), _text(action.get("value"))
+        if clicked and text:
+            channel, thread_ts, sender = clicked
+            answer(client, channel, sender, text, thread_ts)
 
     app.action(re.compile(rf"^{ACTION_SUGGEST}_\d+$"))(ask_from_button)
     app.action(ACTION_AUDIENCE)(ask_from_button)
@@ -162,16 +196,11 @@ def build_app(
     @app.action(re.compile(rf"^{ACTION_FEEDBACK}_(up|down)$"))
     def vote(ack, body: Dict[str, Any], action: Dict[str, Any], client: WebClient) -> None:
         ack()
-        record = json.loads(action["value"])
-        channel, thread_ts, sender = _clicked_conversation(body)
-        feedback.record(
-            channel="slack",
-            conversation_id=sender,
-            vote=action["action_id"].rsplit("_", 1)[1],
-            topic=record.get("topic"),
-            claim_ids=record.get("claim_ids", []),
-            citations=record.get("citations", []),
-        )
+        clicked, record = _clicked_conversation(body), _feedback_record(action.get("value"))
+        if not clicked or record is None:
+            return
+        channel, thread_ts, sender = clicked
+        feedback.record(channel="slack", conversation_id=sender, vote=action["action_id"].rsplit("_", 1)[1], **record)
         client.chat_postEphemeral(channel=channel, user=body["user"]["id"], thread_ts=thread_ts, text=FEEDBACK_THANKS)
 
     return app

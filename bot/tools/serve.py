@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional
+from typing import IO, Callable, Dict, Iterator, List, Optional, Sequence
 
 import requests
 import yaml
@@ -42,10 +43,20 @@ class Stack:
     startup_seconds: float
     api_token: Optional[str] = None
     log_dir: Optional[Path] = None
+    tracker_db: Optional[Path] = None
+    # How each process was started, so a test can start one again after killing it.
+    restarts: Sequence[Callable[[], subprocess.Popen]] = field(default_factory=list)
 
     @property
     def named(self) -> Dict[str, subprocess.Popen]:
         return _named(self.processes)
+
+    def restart(self, name: str) -> None:
+        """Start the named server again (after it died or was killed) and wait until both answer."""
+        index = (ACTIONS, RASA).index(name)
+        stop_all([self.processes[index]])
+        self.processes[index] = self.restarts[index]()
+        _wait_until_ready(f"{self.rasa_url}{HEALTH_PATH}", self.named, _both_up)
 
 
 def _named(processes: List[subprocess.Popen]) -> Dict[str, subprocess.Popen]:
@@ -84,6 +95,18 @@ def _wait_until_ready(
     raise TimeoutError(f"{url} not ready after {READY_TIMEOUT_S} s")
 
 
+def _start(command: List[str], log: Optional[IO[str]], env: Dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", *command],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT if log else None,
+        # Its own process group, so stopping it reaches anything it started.
+        start_new_session=True,
+    )
+
+
 def _both_up(response: requests.Response) -> bool:
     return response.json().get("status") == "ok"
 
@@ -95,22 +118,24 @@ def running_stack(
     tracker_db: Optional[Path] = None,
     log_dir: Optional[Path] = None,
     access: Optional[Access] = None,
+    env: Optional[Dict[str, str]] = None,
 ) -> Iterator[Stack]:
     access = access or Access()
     access.check()
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} missing: run `python -m bot.tools.train_if_changed` first")
-    env = {
+    run_env = {
         **os.environ,
         "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
         "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
         "PYTHONUNBUFFERED": "1",  # logs reach their files as they are written
         # The web channel frames and CORS follow the same allow-list as the server.
         "IMT_CORS_ORIGINS": ",".join(access.cors_origins),
+        **(env or {}),
     }
     if tracker_db is not None:  # a stack of its own (tests): its stores beside its conversations
-        env["IMT_FEEDBACK_DB"] = str(tracker_db.parent / "feedback.db")
-        env["IMT_WEB_SECRET_FILE"] = str(tracker_db.parent / "web_secret.key")
+        run_env["IMT_FEEDBACK_DB"] = str(tracker_db.parent / "feedback.db")
+        run_env["IMT_WEB_SECRET_FILE"] = str(tracker_db.parent / "web_secret.key")
     tracker_db = tracker_db or get_settings().tracker_db
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
     actions_verbosity = ["--debug"] if access.log_text else []
@@ -120,42 +145,35 @@ def running_stack(
         logs = [open(log_dir / name, "w") if log_dir else None for name in ("actions.log", "rasa.log")]  # noqa: SIM115
         started = time.monotonic()
         processes: List[subprocess.Popen] = []
+        commands = [
+            (["rasa_sdk", "--actions", "actions", "--port", str(actions_port), *actions_verbosity], logs[0]),
+            (
+                [
+                    "rasa",
+                    "run",
+                    "--model",
+                    str(MODEL),
+                    "--endpoints",
+                    str(endpoints),
+                    "--credentials",
+                    str(CREDENTIALS),
+                    "--port",
+                    str(rasa_port),
+                    *access.rasa_args(),
+                ],
+                logs[1],
+            ),
+        ]
+        starters = [functools.partial(_start, command, log, run_env) for command, log in commands]
         try:
-            for command, log in (
-                (["rasa_sdk", "--actions", "actions", "--port", str(actions_port), *actions_verbosity], logs[0]),
-                (
-                    [
-                        "rasa",
-                        "run",
-                        "--model",
-                        str(MODEL),
-                        "--endpoints",
-                        str(endpoints),
-                        "--credentials",
-                        str(CREDENTIALS),
-                        "--port",
-                        str(rasa_port),
-                        *access.rasa_args(),
-                    ],
-                    logs[1],
-                ),
-            ):
-                processes.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", *command],
-                        cwd=ROOT,
-                        env=env,
-                        stdout=log,
-                        stderr=subprocess.STDOUT if log else None,
-                        # Its own process group, so stopping it reaches anything it started.
-                        start_new_session=True,
-                    )
-                )
+            for start in starters:
+                processes.append(start())
             actions_url, rasa_url = f"http://127.0.0.1:{actions_port}", f"http://127.0.0.1:{rasa_port}"
             _wait_until_ready(f"{rasa_url}{HEALTH_PATH}", _named(processes), _both_up)
-            yield Stack(rasa_url, actions_url, processes, time.monotonic() - started, access.api_token, log_dir)
+            elapsed = time.monotonic() - started
+            yield Stack(rasa_url, actions_url, processes, elapsed, access.api_token, log_dir, tracker_db, starters)
         finally:
-            stop_all(processes)
+            stop_all(processes)  # the same list as stack.processes, restarted servers included
             for log in logs:
                 if log:
                     log.close()

@@ -61,7 +61,8 @@
                         "aria-label": "Conversation", tabindex: "0" });
   var form = el("form", { "class": "imt-form" });
   var label = el("label", { "for": "imt-input", "class": "imt-visually-hidden" }, "Your question about IMT");
-  var input = el("input", { id: "imt-input", type: "text", autocomplete: "off", maxlength: "2000",
+  // The message-size limit is the server's (GET /config), so the two cannot disagree.
+  var input = el("input", { id: "imt-input", type: "text", autocomplete: "off",
                             placeholder: "Ask a follow-up question about IMT…" });
   var send = el("button", { type: "submit", "class": "imt-send" }, "Send");
   form.appendChild(label); form.appendChild(input); form.appendChild(send);
@@ -107,10 +108,16 @@
   function post(path, body) {
     return fetch(base + path, { method: "POST", headers: { "Content-Type": "application/json" },
                                 body: JSON.stringify(body) }).then(function (r) {
+      if (r.status === 429) {
+        return r.json().then(function (data) { var e = new Error(data.message); e.tooFast = true; throw e; });
+      }
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.json();
     });
   }
+  fetch(base + "/config").then(function (r) { return r.json(); }).then(function (config) {
+    if (config.max_message_chars) input.setAttribute("maxlength", String(config.max_message_chars));
+  }).catch(function () { /* the server still caps long messages */ });
 
   var busy = false;
   function ask(text) {
@@ -123,8 +130,8 @@
     }).then(function (data) {
       data.messages.forEach(function (m) { addBot(m.html); });
       status.textContent = "";
-    }).catch(function () {
-      addNotice("Sorry, the assistant could not be reached. Please try again.");
+    }).catch(function (error) {
+      addNotice(error.tooFast ? error.message : "Sorry, the assistant could not be reached. Please try again.");
     }).then(function () { busy = false; send.disabled = false; scroll(); });
   }
 
@@ -142,9 +149,9 @@
     if (button.hasAttribute("data-ask")) { ask(button.getAttribute("data-ask")); return; }
     if (button.classList.contains("imt-vote")) {
       var group = button.closest(".imt-feedback");
-      var feedback = {};
-      try { feedback = JSON.parse(group.getAttribute("data-feedback") || "{}"); } catch (e) { /* keep empty */ }
-      post("/feedback", { sender: sender, vote: button.getAttribute("data-vote"), feedback: feedback }).then(function () {
+      // The answer's number in the conversation: the server looks up what it showed.
+      var answer = Array.prototype.indexOf.call(log.querySelectorAll(".imt-feedback"), group);
+      post("/feedback", { sender: sender, vote: button.getAttribute("data-vote"), answer: answer }).then(function () {
         group.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
         button.setAttribute("aria-pressed", "true");
         group.appendChild(el("span", { "class": "imt-thanks" }, "Thanks for the feedback."));
