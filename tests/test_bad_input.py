@@ -6,7 +6,8 @@ Every reply is a clear answer or a 4xx that says what was wrong, never a 5xx; af
 the stack's logs hold no traceback from any of it. Examples are bounded (EXAMPLES per
 endpoint, no deadline) so each endpoint takes well under a minute.
 
-Open findings (these tests fail until they are fixed, on purpose):
+Open findings (strict expected failures: each test fails until its finding is fixed, and then
+its marker must go; issue 12):
 - /model/parse with a JSON object that lacks "text" (e.g. `{}`): Rasa 3.6 answers 500
   "An unexpected error occurred. Error: 'text'". Needs a guard in front of Rasa's route.
 - Slack: a signed JSON body that is not an object (e.g. `null`) makes Bolt's BoltRequest
@@ -21,6 +22,7 @@ import uuid
 from contextlib import contextmanager
 from urllib.parse import urlencode
 
+import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -128,6 +130,7 @@ def test_widget_endpoints(stack):
         read()
 
 
+@pytest.mark.xfail(strict=True, reason="Rasa 3.6 answers 500 to /model/parse without 'text' (issue 12)")
 def test_model_parse(stack):
     url = f"{stack.rasa_url}/model/parse"
 
@@ -142,6 +145,7 @@ def test_model_parse(stack):
         run()
 
 
+@pytest.mark.xfail(strict=True, reason="Bolt raises on a signed JSON body that is not an object (issue 12)")
 def test_slack_request_handler(stack, tmp_path, caplog):
     from bot.slack.rasa_client import RasaClient
     from tests.fake_slack import FakeSlackAPI
