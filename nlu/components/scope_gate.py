@@ -12,6 +12,7 @@ and before the SafetyGate, so that an emergency or a crisis still overrides it.
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -38,6 +39,9 @@ MIN_CLOSENESS_TO_ANSWER = 0.6
 class ScopeGate(GraphComponent):
     def __init__(self, ranker: Optional[EntryRanker] = None) -> None:
         self._ranker = ranker
+        # Built in the background (a few seconds), so the first question the classifier
+        # sends away is not the one that waits for it.
+        threading.Thread(target=lambda: self.ranker, name="scope-gate-warm-up", daemon=True).start()
 
     @classmethod
     def create(
@@ -51,7 +55,7 @@ class ScopeGate(GraphComponent):
 
     @property
     def ranker(self) -> EntryRanker:
-        if self._ranker is None:  # built on first use: training never needs it
+        if self._ranker is None:  # get_ranker builds it once, under a lock
             self._ranker = get_ranker(get_knowledge_base())
         return self._ranker
 
