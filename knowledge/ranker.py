@@ -236,11 +236,15 @@ class EntryRanker:
     def _similarity_text(self, text: str) -> str:
         return f"{text.lower()} {self.analyzer.text(text, query=True)}"
 
-    def bm25_scores(self, question: str) -> Scores:
+    def _scores(self, index: bm25s.BM25, size: int, question: str) -> Scores:
+        """BM25 of every document of an index against the question's terms."""
         terms = self.analyzer.terms(question, query=True)
         if not terms:
-            return np.zeros(len(self.entries))
-        return np.asarray(self._bm25.get_scores(terms), dtype=float)
+            return np.zeros(size)
+        return np.asarray(index.get_scores(terms), dtype=float)
+
+    def bm25_scores(self, question: str) -> Scores:
+        return self._scores(self._bm25, len(self.entries), question)
 
     def nearest_question_scores(self, question: str) -> Scores:
         """Per entry, the cosine similarity of its closest known question (nearest neighbour)."""
@@ -252,18 +256,13 @@ class EntryRanker:
 
     def question_bm25_scores(self, question: str) -> Scores:
         """Per entry, the BM25 score of its best-matching known question."""
-        terms = self.analyzer.terms(question, query=True)
         scores = np.zeros(len(self.entries))
-        if terms:
-            np.maximum.at(scores, self._owners, np.asarray(self._question_bm25.get_scores(terms), dtype=float))
+        np.maximum.at(scores, self._owners, self._scores(self._question_bm25, len(self._owners), question))
         return scores
 
     def claim_bm25(self, question: str) -> Scores:
         """BM25 of every claim, in knowledge-base order."""
-        terms = self.analyzer.terms(question, query=True)
-        if not terms:
-            return np.zeros(len(self._claim_owners))
-        return np.asarray(self._claim_bm25.get_scores(terms), dtype=float)
+        return self._scores(self._claim_bm25, len(self._claim_owners), question)
 
     def best_claim_scores(self, question: str) -> Scores:
         """Per entry, the BM25 score of its best-matching claim."""

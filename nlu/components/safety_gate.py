@@ -23,6 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge.safety import EXAMPLES_DIR, SAFETY_FILE, TRIAGE_INTENT, TRIAGE_SLOT
+from nlu.components.intent_override import NonTrainableComponent, override_intent
 from nlu.gate_rules import GateVerdict, check_message
 from nlu.triage import get_detector
 from nlu.triage_model import TriageModel, train_triage_model
@@ -42,18 +43,6 @@ GATE_INTENTS = {
 GATE_ONLY_INTENTS = {"personal_decision", "unusable_input"}
 # The classifier's own red-flag guess, when confident, gets the general emergency reply.
 CLASSIFIER_GUESS_CATEGORY = "general_emergency"
-
-
-class _NonTrainable(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> _NonTrainable:
-        return cls()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -138,19 +127,15 @@ CLASSIFIER_RED_FLAG_MIN_CONFIDENCE = 0.8
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SafetyGate(_NonTrainable):
+class SafetyGate(NonTrainableComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             gate = message.get(GATE_KEY) or {}
             intent_name = gate.get("intent") or GATE_INTENTS.get(str(gate.get("kind")))
-            ranking = list(message.get(INTENT_RANKING_KEY) or [])
             if intent_name is not None:
-                gate_intent = {"name": intent_name, "confidence": 1.0}
-                ranking = [r for r in ranking if r.get("name") != intent_name]
-                message.set(INTENT, gate_intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [gate_intent, *ranking], add_to_output=True)
+                override_intent(message, intent_name, 1.0)
             elif self._unbacked_gate_guess(message.get(INTENT) or {}):
-                self._demote(message, ranking)
+                self._demote(message, list(message.get(INTENT_RANKING_KEY) or []))
             if (message.get(INTENT) or {}).get("name") == TRIAGE_INTENT:
                 self._name_category(message, gate.get("category") or CLASSIFIER_GUESS_CATEGORY)
         return messages

@@ -13,19 +13,17 @@ and before the SafetyGate, so that an emergency or a crisis still overrides it.
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, List, Optional
+from typing import List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from knowledge.context import TOPIC_INTENTS
 from knowledge.loader import get_knowledge_base
 from knowledge.ranker import EntryRanker, get_ranker
 from knowledge.scope import OUT_OF_SCOPE_INTENT, is_out_of_scope
+from nlu.components.intent_override import NonTrainableComponent, override_intent
 
 FALLBACK_INTENT = "nlu_fallback"
 # Cosine to the nearest known question above which a question the classifier sent away is
@@ -36,22 +34,12 @@ MIN_CLOSENESS_TO_ANSWER = 0.6
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class ScopeGate(GraphComponent):
+class ScopeGate(NonTrainableComponent):
     def __init__(self, ranker: Optional[EntryRanker] = None) -> None:
         self._ranker = ranker
         # Built in the background (a few seconds), so the first question the classifier
         # sends away is not the one that waits for it.
         threading.Thread(target=lambda: self.ranker, name="scope-gate-warm-up", daemon=True).start()
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ScopeGate:
-        return cls()
 
     @property
     def ranker(self) -> EntryRanker:
@@ -63,19 +51,12 @@ class ScopeGate(GraphComponent):
         for message in messages:
             text, entities = message.get(TEXT) or "", message.get(ENTITIES) or []
             if is_out_of_scope(text, entities):
-                _set_intent(message, OUT_OF_SCOPE_INTENT, 1.0)
+                override_intent(message, OUT_OF_SCOPE_INTENT, 1.0)
                 continue
             guessed = (message.get(INTENT) or {}).get("name")
             if guessed in (OUT_OF_SCOPE_INTENT, FALLBACK_INTENT) and text.strip():
-                closeness = self.ranker.closeness(text)
+                ranking = self.ranker.rank(text)
+                closeness = max(r.nearest for r in ranking)  # as EntryRanker.closeness
                 if closeness >= MIN_CLOSENESS_TO_ANSWER:
-                    topic = self.ranker.rank(text)[0].entry.topic
-                    _set_intent(message, TOPIC_INTENTS[topic], closeness)
+                    override_intent(message, TOPIC_INTENTS[ranking[0].entry.topic], closeness)
         return messages
-
-
-def _set_intent(message: Message, name: str, confidence: float) -> None:
-    intent = {"name": name, "confidence": confidence}
-    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
