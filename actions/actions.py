@@ -108,6 +108,7 @@ def topic_confidence(tracker: Tracker) -> Dict[Topic, float]:
 # Earlier messages that asked something the knowledge base answers; chit-chat, thanks,
 # audience switches and sources requests in between do not break a follow-up's chain.
 QUESTION_INTENTS = {*INTENT_TOPICS, "inform", "personal_decision"}
+LAST_QUESTION_SLOT = "last_question"
 
 
 def previous_question(tracker: Tracker) -> str:
@@ -117,7 +118,9 @@ def previous_question(tracker: Tracker) -> str:
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         if intent in QUESTION_INTENTS:
             return str(event.get("text") or "")
-    return ""
+    # The tracker holds only the recent turns (bot/stores/recent_tracker_store.py); beyond
+    # them, the last question answered is in its slot.
+    return str(tracker.get_slot(LAST_QUESTION_SLOT) or "")
 
 
 def answer_in_context(
@@ -141,7 +144,8 @@ def answer_in_context(
     )
     send_answer(dispatcher, tracker, payload, lead=lead)
     # The topic is that of the entry that answered, whatever the NLU guessed.
-    return answer_events(replace(context, topic=Topic(payload.topic)), payload)
+    events = answer_events(replace(context, topic=Topic(payload.topic)), payload)
+    return [*events, SlotSet(LAST_QUESTION_SLOT, _question_text(tracker))]
 
 
 class ActionAnswer(Action):

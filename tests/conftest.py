@@ -37,6 +37,7 @@ DEFAULT_SLOTS = {
     "audience": "clinician",
     "last_claim_ids": None,
     "triage_drug": None,
+    "last_question": None,
 }
 
 

@@ -98,6 +98,23 @@ def test_chit_chat_in_between_does_not_break_a_follow_up(dispatcher, kb):
     assert kb.entry_of_claim[custom["claim_ids"][0]].id == "dosing-crizotinib-monitoring"
 
 
+def test_a_follow_up_beyond_the_loaded_turns_is_read_with_the_last_question_answered(dispatcher, kb):
+    # The tracker store loads only recent turns; the question before them is in its slot.
+    slots = {"topic": "side_effects", "drug": "crizotinib", "last_question": "does crizotinib cause vision problems?"}
+    tracker = make_tracker("is that common?", "inform", slots=slots)
+    thanks = {"event": "user", "text": "thanks, that helps", "parse_data": {"intent": {"name": "thank"}}}
+    tracker.events[:0] = [thanks, thanks]
+    run(ActionAnswer(), dispatcher, tracker)
+    custom = dispatcher.messages[0]["custom"]
+    assert kb.entry_of_claim[custom["claim_ids"][0]].id == "side-effects-crizotinib-vision"
+
+
+def test_an_answer_records_its_question_for_later_follow_ups(dispatcher):
+    question = "what is the dose of crizotinib?"
+    events = run(ActionAnswer(), dispatcher, make_tracker(question, "ask_dosing"))
+    assert slots_of(events)["last_question"] == question
+
+
 def test_a_question_taken_for_an_audience_switch_is_answered(dispatcher):
     tracker = make_tracker("my tumour has a ROS1 change - can crizotinib help?", "set_audience")
     run(ActionSetAudience(), dispatcher, tracker)

@@ -57,7 +57,7 @@ def _servers(launcher: subprocess.Popen) -> Dict[str, int]:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         if "rasa_sdk" in command:
             named["actions"] = pid
-        elif " rasa run" in command:
+        elif "bot.rasa_server run" in command:
             named["rasa"] = pid
     return named
 

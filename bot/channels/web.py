@@ -74,7 +74,8 @@ class WebChatInput(InputChannel):
         return cls((credentials or {}).get("feedback_db"))
 
     async def _turns(self, request: Request, sender: str) -> List[Dict[str, Any]]:
-        tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+        # The whole conversation (the store loads only recent turns for answering).
+        tracker = await request.app.ctx.agent.tracker_store.retrieve_full_tracker(sender)
         turns = []
         for event in tracker.events if tracker else []:
             if isinstance(event, UserUttered) and event.text is not None:

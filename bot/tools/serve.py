@@ -149,7 +149,7 @@ def running_stack(
             (["rasa_sdk", "--actions", "actions", "--port", str(actions_port), *actions_verbosity], logs[0]),
             (
                 [
-                    "rasa",
+                    "bot.rasa_server",
                     "run",
                     "--model",
                     str(MODEL),
