@@ -65,7 +65,9 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def train_command() -> List[str]:
+def train_command(out: Path = MODEL_DIR, name: str = MODEL_NAME) -> List[str]:
+    """`rasa train` of the repository's assistant into `out`/`name`.tar.gz (the benchmark
+    trains into a temporary folder)."""
     return [
         sys.executable,
         "-m",
@@ -78,9 +80,9 @@ def train_command() -> List[str]:
         "--data",
         *[str(p) for p in TRAINING_DATA],
         "--out",
-        str(MODEL_DIR),
+        str(out),
         "--fixed-model-name",
-        MODEL_NAME,
+        name,
     ]
 
 
