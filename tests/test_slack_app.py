@@ -4,6 +4,8 @@ Requests are signed with a test signing secret and dispatched to the Bolt app, t
 Slack's Events API and interactivity would deliver them.
 """
 
+import hashlib
+import hmac
 import json
 import threading
 import time
@@ -18,6 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.app import ConfigError, SlackSettings, build_app, conversation_id
 from bot.slack.rasa_client import RasaClient
+from bot.slack.server import make_server
 from bot.stores.event_log import EventLog
 from bot.stores.feedback import FeedbackStore
 from knowledge.settings import Settings
@@ -66,15 +69,29 @@ def app(slack, tmp_path, stack, executor):
     return make_app(slack, tmp_path, RasaClient(stack.rasa_url), executor)
 
 
-def signed(body: str, content_type: str, secret: str = SECRET, extra=None) -> BoltRequest:
+def signed_headers(body: str, content_type: str, secret: str = SECRET, extra=None):
     timestamp = str(int(time.time()))
-    headers = {
+    return {
         "content-type": [content_type],
         "x-slack-request-timestamp": [timestamp],
         "x-slack-signature": [SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)],
         **(extra or {}),
     }
-    return BoltRequest(body=body, headers=headers)
+
+
+def signed_bytes(raw: bytes, content_type: str, secret: str = SECRET):
+    """Headers signing raw bytes, as Slack signs them (even bytes that are not UTF-8)."""
+    timestamp = str(int(time.time()))
+    digest = hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + raw, hashlib.sha256).hexdigest()
+    return {
+        "content-type": [content_type],
+        "x-slack-request-timestamp": [timestamp],
+        "x-slack-signature": [f"v0={digest}"],
+    }
+
+
+def signed(body: str, content_type: str, secret: str = SECRET, extra=None) -> BoltRequest:
+    return BoltRequest(body=body, headers=signed_headers(body, content_type, secret, extra))
 
 
 def event_request(event, secret=SECRET, event_id=None, extra=None):
@@ -307,3 +324,65 @@ def test_the_rasa_client_never_resends_a_message_after_a_gateway_error():
     finally:
         server.shutdown()
     assert len(posts) == 1
+
+
+# --- the HTTP entry (SLACK_MODE=http): checked before Bolt reads the body ---------------------
+
+
+@pytest.fixture
+def http_app(slack, tmp_path, executor):
+    """The Slack app behind its own HTTP server on a free port (no Rasa needed: bad bodies
+    and Slack's URL check never reach it)."""
+    bolt, _ = make_app(slack, tmp_path, _BlockedRasa(), executor)
+    server = make_server(bolt, 0, host="127.0.0.1", signing_secret=SECRET)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/slack/events"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _post(url, raw: bytes, content_type="application/json", secret=SECRET):
+    import requests
+
+    headers = {name: values[0] for name, values in signed_bytes(raw, content_type, secret).items()}
+    return requests.post(url, data=raw, headers=headers, timeout=30)
+
+
+@pytest.mark.parametrize(
+    "raw,content_type",
+    [
+        (b"[]", "application/json"),
+        (b'"x"', "application/json"),
+        (b"3", "application/json"),
+        (b"null", "application/json"),
+        (b"{not json", "application/json"),
+        (b"\xff\xfe", "application/json"),
+        (b"payload=%5B%5D", "application/x-www-form-urlencoded"),
+        (b"payload=%7B", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_body_bolt_cannot_read_gets_a_clear_400(http_app, slack, executor, raw, content_type):
+    reply = _post(http_app, raw, content_type)
+    assert reply.status_code == 400, reply.text
+    assert "JSON object" in reply.json()["message"]
+    executor.drain()
+    assert [c["method"] for c in slack.calls if c["method"] != "auth.test"] == []  # nothing reached Slack
+
+
+def test_an_unsigned_bad_body_is_refused_before_it_is_read(http_app):
+    reply = _post(http_app, b"[]", secret="not-the-secret")
+    assert reply.status_code == 401 and reply.json()["error"] == "invalid_request"
+    import requests
+
+    assert requests.post(http_app, data=b"[]", timeout=30).status_code == 401  # no signature at all
+    stale = {"x-slack-request-timestamp": "not-a-number", "x-slack-signature": "v0=é"}
+    assert requests.post(http_app, data=b"{}", headers=stale, timeout=30).status_code == 401
+
+
+def test_the_http_entry_hands_good_requests_to_bolt(http_app):
+    challenge = json.dumps({"type": "url_verification", "challenge": "c-123", "token": "legacy"}).encode()
+    reply = _post(http_app, challenge)
+    assert reply.status_code == 200 and reply.json()["challenge"] == "c-123"
+    assert _post(http_app.replace("/slack/events", "/elsewhere"), challenge).status_code == 404

@@ -3,7 +3,8 @@
 Direct messages and @mentions; in channels the answer goes in the thread, and each
 (thread, user) pair is its own Rasa conversation, each user's DM another. Bolt acks
 within Slack's 3 seconds and the Rasa round trip runs after the ack. Retried events
-(X-Slack-Retry-Num, or an event id seen before) are not answered twice.
+(X-Slack-Retry-Num, or an event id seen before) are not answered twice. In HTTP mode every
+request is checked before Bolt reads it (bot/slack/server.py).
 
     SLACK_MODE=socket SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… python -m bot.slack.app
     SLACK_MODE=http SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… python -m bot.slack.app  # POST /slack/events
@@ -25,6 +26,7 @@ from slack_sdk import WebClient
 from bot.rendering.common import read_bot_message
 from bot.rendering.slack import ACTION_AUDIENCE, ACTION_FEEDBACK, ACTION_SUGGEST, fallback_text, render_blocks
 from bot.slack.rasa_client import RasaClient
+from bot.slack.server import make_server
 from bot.stores.event_log import EventLog
 from bot.stores.feedback import FeedbackStore
 from knowledge.loader import fixed_reply
@@ -225,7 +227,10 @@ def main() -> int:
 
         SocketModeHandler(app, settings.app_token).start()
     else:
-        app.start(port=settings.port, path="/slack/events")
+        # Not Bolt's App.start: its server hands Bolt bodies that make it raise (server.py).
+        server = make_server(app, settings.port, "/slack/events", signing_secret=settings.signing_secret)
+        logger.info("Slack app listening on port %d, POST /slack/events", settings.port)
+        server.serve_forever()
     return 0
 
 
