@@ -2,6 +2,7 @@
 limits are low (its own stack: the shared one's limits are out of reach on purpose)."""
 
 import json
+import re
 import uuid
 
 import pytest
@@ -92,6 +93,31 @@ def test_a_conversation_over_its_limit_gets_a_429_others_do_not(limited_stack):
     assert int(refused.headers["Retry-After"]) >= 1
     assert refused.json()["error"] == "too_many_requests" and "try again" in refused.json()["message"]
     assert _rest(limited_stack, f"rl-{uuid.uuid4().hex[:8]}").status_code == 200
+
+
+def test_slack_tells_a_user_over_the_limit_how_long_to_wait(limited_stack, tmp_path):
+    """The Slack app against the real limits: the conversation's fourth message in a minute
+    gets a note, visible to the asker only, with the wait the server sent (Retry-After)."""
+    from bot.slack.rasa_client import RasaClient
+    from tests.fake_slack import FakeSlackAPI
+    from tests.test_slack_app import DrainableExecutor, event_request, make_app, mention
+
+    thread = f"{uuid.uuid4().int % 10**6}.1"
+    with FakeSlackAPI() as slack:
+        executor = DrainableExecutor(max_workers=2)
+        bolt, _ = make_app(slack, tmp_path, RasaClient(limited_stack.rasa_url, timeout=30), executor)
+        for n in range(1, PER_SENDER + 1):
+            ts = thread if n == 1 else f"{thread}{n}"
+            bolt.dispatch(event_request(mention("", ts=ts, thread_ts=None if n == 1 else thread)))
+            slack.wait_for(n)  # one at a time: the order of the bucket's tokens is the order asked
+        bolt.dispatch(event_request(mention("", ts=f"{thread}9", thread_ts=thread)))
+        note = slack.wait_for(1, method="chat.postEphemeral")[0]
+        executor.drain()
+    note_text = r"You're sending messages faster than I can answer; please wait (\d+) seconds? and ask again\."
+    match = re.fullmatch(note_text, note["text"])
+    assert match and 1 <= int(match.group(1)) <= 60 // PER_SENDER, note["text"]
+    assert note["thread_ts"] == thread and note["user"] == "U1"
+    assert len(slack.posts()) == PER_SENDER  # the refused message got the note, not an error reply
 
 
 def test_an_address_over_its_limit_gets_a_429_on_every_public_endpoint(limited_stack):

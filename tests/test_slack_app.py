@@ -4,6 +4,10 @@ Requests are signed with a test signing secret and dispatched to the Bolt app, t
 Slack's Events API and interactivity would deliver them.
 """
 
+import contextlib
+import hashlib
+import hmac
+import http.server
 import json
 import threading
 import time
@@ -17,7 +21,8 @@ from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.app import ConfigError, SlackSettings, build_app, conversation_id
-from bot.slack.rasa_client import RasaClient
+from bot.slack.rasa_client import DEFAULT_RETRY_AFTER, MAX_RETRY_AFTER, RasaClient, RateLimited
+from bot.slack.server import make_server
 from bot.stores.event_log import EventLog
 from bot.stores.feedback import FeedbackStore
 from knowledge.settings import Settings
@@ -66,15 +71,29 @@ def app(slack, tmp_path, stack, executor):
     return make_app(slack, tmp_path, RasaClient(stack.rasa_url), executor)
 
 
-def signed(body: str, content_type: str, secret: str = SECRET, extra=None) -> BoltRequest:
+def signed_headers(body: str, content_type: str, secret: str = SECRET, extra=None):
     timestamp = str(int(time.time()))
-    headers = {
+    return {
         "content-type": [content_type],
         "x-slack-request-timestamp": [timestamp],
         "x-slack-signature": [SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)],
         **(extra or {}),
     }
-    return BoltRequest(body=body, headers=headers)
+
+
+def signed_bytes(raw: bytes, content_type: str, secret: str = SECRET):
+    """Headers signing raw bytes, as Slack signs them (even bytes that are not UTF-8)."""
+    timestamp = str(int(time.time()))
+    digest = hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + raw, hashlib.sha256).hexdigest()
+    return {
+        "content-type": [content_type],
+        "x-slack-request-timestamp": [timestamp],
+        "x-slack-signature": [f"v0={digest}"],
+    }
+
+
+def signed(body: str, content_type: str, secret: str = SECRET, extra=None) -> BoltRequest:
+    return BoltRequest(body=body, headers=signed_headers(body, content_type, secret, extra))
 
 
 def event_request(event, secret=SECRET, event_id=None, extra=None):
@@ -283,8 +302,6 @@ def test_a_retry_of_an_event_not_seen_before_is_answered(app, slack):
 
 
 def test_the_rasa_client_never_resends_a_message_after_a_gateway_error():
-    import http.server
-
     import requests
 
     posts = []
@@ -307,3 +324,147 @@ def test_the_rasa_client_never_resends_a_message_after_a_gateway_error():
     finally:
         server.shutdown()
     assert len(posts) == 1
+
+
+# --- the HTTP entry (SLACK_MODE=http): checked before Bolt reads the body ---------------------
+
+
+@pytest.fixture
+def http_app(slack, tmp_path, executor):
+    """The Slack app behind its own HTTP server on a free port (no Rasa needed: bad bodies
+    and Slack's URL check never reach it)."""
+    bolt, _ = make_app(slack, tmp_path, _BlockedRasa(), executor)
+    server = make_server(bolt, 0, host="127.0.0.1", signing_secret=SECRET)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/slack/events"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _post(url, raw: bytes, content_type="application/json", secret=SECRET):
+    import requests
+
+    headers = {name: values[0] for name, values in signed_bytes(raw, content_type, secret).items()}
+    return requests.post(url, data=raw, headers=headers, timeout=30)
+
+
+@pytest.mark.parametrize(
+    "raw,content_type",
+    [
+        (b"[]", "application/json"),
+        (b'"x"', "application/json"),
+        (b"3", "application/json"),
+        (b"null", "application/json"),
+        (b"{not json", "application/json"),
+        (b"\xff\xfe", "application/json"),
+        (b"payload=%5B%5D", "application/x-www-form-urlencoded"),
+        (b"payload=%7B", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_body_bolt_cannot_read_gets_a_clear_400(http_app, slack, executor, raw, content_type):
+    reply = _post(http_app, raw, content_type)
+    assert reply.status_code == 400, reply.text
+    assert "JSON object" in reply.json()["message"]
+    executor.drain()
+    assert [c["method"] for c in slack.calls if c["method"] != "auth.test"] == []  # nothing reached Slack
+
+
+def test_an_unsigned_bad_body_is_refused_before_it_is_read(http_app):
+    reply = _post(http_app, b"[]", secret="not-the-secret")
+    assert reply.status_code == 401 and reply.json()["error"] == "invalid_request"
+    import requests
+
+    assert requests.post(http_app, data=b"[]", timeout=30).status_code == 401  # no signature at all
+    stale = {"x-slack-request-timestamp": "not-a-number", "x-slack-signature": "v0=é"}
+    assert requests.post(http_app, data=b"{}", headers=stale, timeout=30).status_code == 401
+
+
+def test_the_http_entry_hands_good_requests_to_bolt(http_app):
+    challenge = json.dumps({"type": "url_verification", "challenge": "c-123", "token": "legacy"}).encode()
+    reply = _post(http_app, challenge)
+    assert reply.status_code == 200 and reply.json()["challenge"] == "c-123"
+    assert _post(http_app.replace("/slack/events", "/elsewhere"), challenge).status_code == 404
+
+
+# --- the assistant's rate limit (429) -------------------------------------------------------
+
+
+@contextlib.contextmanager
+def fake_rasa(status, headers=None, body=b""):
+    """A stand-in for the Rasa REST channel that answers every POST with `status`."""
+    posts = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            posts.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", posts
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+LIMITED = json.dumps({"error": "too_many_requests", "message": "…", "retry_after": 9}).encode()
+
+
+def test_a_rate_limited_question_gets_a_note_saying_how_long_to_wait(slack, tmp_path, executor):
+    with fake_rasa(429, {"Retry-After": "7"}, LIMITED) as (url, posts):
+        bolt, _ = make_app(slack, tmp_path, RasaClient(url, timeout=10), executor)
+        assert bolt.dispatch(event_request(mention("what is IMT?", ts="950.1"))).status == 200
+        note = slack.wait_for(1, method="chat.postEphemeral")[0]
+    assert note["text"] == "You're sending messages faster than I can answer; please wait 7 seconds and ask again."
+    assert note["channel"] == "C1" and note["user"] == "U1" and note["thread_ts"] == "950.1"
+    executor.drain()
+    assert slack.posts() == [] and len(posts) == 1  # no error reply, and the message was not resent
+
+
+def test_a_rate_limited_button_click_gets_the_note_in_its_thread(slack, tmp_path, executor):
+    with fake_rasa(429, {"Retry-After": "1"}, LIMITED) as (url, _):
+        bolt, _ = make_app(slack, tmp_path, RasaClient(url, timeout=10), executor)
+        bolt.dispatch(click_request("imt_suggest_0", "What is IMT?", message_ts="960.2", thread_ts="960.1", user="U7"))
+        note = slack.wait_for(1, method="chat.postEphemeral")[0]
+    assert "please wait 1 second and ask again" in note["text"]
+    assert note["user"] == "U7" and note["thread_ts"] == "960.1"
+
+
+@pytest.mark.parametrize(
+    "headers,body,expected",
+    [
+        ({"Retry-After": "7"}, LIMITED, 7),
+        ({"Retry-After": "2.1"}, LIMITED, 3),
+        ({"Retry-After": "0"}, LIMITED, 1),
+        ({}, LIMITED, 9),  # no header: the body's retry_after
+        ({"Retry-After": "soon"}, LIMITED, 9),
+        ({"Retry-After": "99999999"}, b"", MAX_RETRY_AFTER),
+        ({}, b"not json", DEFAULT_RETRY_AFTER),
+        ({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, b"", 1),  # a date in the past
+    ],
+)
+def test_the_wait_honours_retry_after(headers, body, expected):
+    with fake_rasa(429, headers, body) as (url, _), pytest.raises(RateLimited) as limited:
+        RasaClient(url, timeout=10).send("u1", "what is IMT?")
+    assert limited.value.retry_after == expected
+
+
+def test_a_retry_after_date_counts_from_now():
+    from email.utils import formatdate
+
+    later = {"Retry-After": formatdate(time.time() + 120, usegmt=True)}
+    with fake_rasa(429, later) as (url, _), pytest.raises(RateLimited) as limited:
+        RasaClient(url, timeout=10).send("u1", "hi")
+    assert 100 <= limited.value.retry_after <= 121

@@ -3,7 +3,8 @@
 Rasa's RestInput with two changes: a bot answer stays ONE message carrying its text,
 buttons and structured payload together (the stock collector splits text on blank
 lines and sends the payload separately), malformed requests get a clear 400 instead of
-a 500 or an empty list, and a client or conversation over its rate limit gets a 429.
+a 500 or an empty list, and a client or conversation over its rate limit gets a 429. It also
+installs the guard that does the same for Rasa's HTTP API routes (api_guard.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import api_guard
 from bot.channels.common import SERVER_TROUBLE, AnswerCollector, read_message_request
 from bot.channels.health import actions_answering, stack_health
 from bot.channels.throttle import shared_throttle
@@ -65,6 +67,8 @@ class ImtRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint("imt_rest_webhook", __name__)
+        # Bad bodies for Rasa's own HTTP API routes get a 400 before Rasa's handler runs.
+        webhook.listener("before_server_start")(api_guard.install)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

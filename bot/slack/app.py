@@ -3,7 +3,9 @@
 Direct messages and @mentions; in channels the answer goes in the thread, and each
 (thread, user) pair is its own Rasa conversation, each user's DM another. Bolt acks
 within Slack's 3 seconds and the Rasa round trip runs after the ack. Retried events
-(X-Slack-Retry-Num, or an event id seen before) are not answered twice.
+(X-Slack-Retry-Num, or an event id seen before) are not answered twice. When the assistant
+rate-limits the app (429), the asker gets a short note, visible to them only, saying how long
+to wait. In HTTP mode every request is checked before Bolt reads it (bot/slack/server.py).
 
     SLACK_MODE=socket SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… python -m bot.slack.app
     SLACK_MODE=http SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… python -m bot.slack.app  # POST /slack/events
@@ -24,7 +26,8 @@ from slack_sdk import WebClient
 
 from bot.rendering.common import read_bot_message
 from bot.rendering.slack import ACTION_AUDIENCE, ACTION_FEEDBACK, ACTION_SUGGEST, fallback_text, render_blocks
-from bot.slack.rasa_client import RasaClient
+from bot.slack.rasa_client import RasaClient, RateLimited
+from bot.slack.server import make_server
 from bot.stores.event_log import EventLog
 from bot.stores.feedback import FeedbackStore
 from knowledge.loader import fixed_reply
@@ -33,6 +36,7 @@ from knowledge.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 UNAVAILABLE = fixed_reply("utter_assistant_unreachable")
 FEEDBACK_THANKS = fixed_reply("utter_feedback_thanks")
+SLOW_DOWN = "You're sending messages faster than I can answer; please wait {wait} and ask again."
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
@@ -89,16 +93,20 @@ def _id(container: Any) -> Optional[str]:
     return _text(container.get("id")) if isinstance(container, dict) else None
 
 
-def _clicked_conversation(body: Dict[str, Any]) -> Optional[Tuple[str, Optional[str], str]]:
-    """(channel, thread to answer in, conversation id) of a button click; None when the
-    payload lacks them (Slack always sends them, so it is not a click to answer)."""
+def slow_down(retry_after: int) -> str:
+    return SLOW_DOWN.format(wait="1 second" if retry_after == 1 else f"{retry_after} seconds")
+
+
+def _clicked_conversation(body: Dict[str, Any]) -> Optional[Tuple[str, Optional[str], str, str]]:
+    """(channel, thread to answer in, conversation id, user) of a button click; None when
+    the payload lacks them (Slack always sends them, so it is not a click to answer)."""
     channel, user = _id(body.get("channel")), _id(body.get("user"))
     if not channel or not user:
         return None
     message = body.get("message")
     message = message if isinstance(message, dict) else {}
     thread_ts = None if _is_dm(channel) else (_text(message.get("thread_ts")) or _text(message.get("ts")))
-    return channel, thread_ts, conversation_id(_id(body.get("team")) or "", channel, user, thread_ts)
+    return channel, thread_ts, conversation_id(_id(body.get("team")) or "", channel, user, thread_ts), user
 
 
 def _feedback_record(value: Any) -> Optional[Dict[str, Any]]:
@@ -145,9 +153,14 @@ def build_app(
             return BoltResponse(status=200, body="")
         return next()
 
-    def answer(client: WebClient, channel: str, sender: str, text: str, thread_ts: Optional[str]) -> None:
+    def answer(client: WebClient, channel: str, user: str, sender: str, text: str, thread_ts: Optional[str]) -> None:
         try:
             replies = rasa.send(sender, text)
+        except RateLimited as limited:
+            # Only the asker needs to know; the message was not taken, so asking again is safe.
+            note = slow_down(limited.retry_after)
+            client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=note)
+            return
         except Exception:
             # No Slack user, channel or thread ids in the logs (README, Privacy).
             logger.exception("Rasa request failed")
@@ -172,7 +185,7 @@ def build_app(
         if not _is_dm(channel, _text(event.get("channel_type"))):
             return  # channel chatter: only mentions are
         sender = conversation_id(_text(body.get("team_id")) or "", channel, user, None)
-        answer(client, channel, sender, _text(event.get("text")) or "", None)
+        answer(client, channel, user, sender, _text(event.get("text")) or "", None)
 
     @app.event("app_mention")
     def mention(event: Dict[str, Any], body: Dict[str, Any], client: WebClient) -> None:
@@ -181,14 +194,14 @@ def build_app(
         if not channel or not user or not thread_ts:
             return
         sender = conversation_id(_text(body.get("team_id")) or "", channel, user, thread_ts)
-        answer(client, channel, sender, _MENTION.sub("", _text(event.get("text")) or "").strip(), thread_ts)
+        answer(client, channel, user, sender, _MENTION.sub("", _text(event.get("text")) or "").strip(), thread_ts)
 
     def ask_from_button(ack, body: Dict[str, Any], action: Dict[str, Any], client: WebClient) -> None:
         ack()
         clicked, text = _clicked_conversation(body), _text(action.get("value"))
         if clicked and text:
-            channel, thread_ts, sender = clicked
-            answer(client, channel, sender, text, thread_ts)
+            channel, thread_ts, sender, user = clicked
+            answer(client, channel, user, sender, text, thread_ts)
 
     app.action(re.compile(rf"^{ACTION_SUGGEST}_\d+$"))(ask_from_button)
     app.action(ACTION_AUDIENCE)(ask_from_button)
@@ -199,9 +212,9 @@ def build_app(
         clicked, record = _clicked_conversation(body), _feedback_record(action.get("value"))
         if not clicked or record is None:
             return
-        channel, thread_ts, sender = clicked
+        channel, thread_ts, sender, user = clicked
         feedback.record(channel="slack", conversation_id=sender, vote=action["action_id"].rsplit("_", 1)[1], **record)
-        client.chat_postEphemeral(channel=channel, user=body["user"]["id"], thread_ts=thread_ts, text=FEEDBACK_THANKS)
+        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=FEEDBACK_THANKS)
 
     return app
 
@@ -225,7 +238,10 @@ def main() -> int:
 
         SocketModeHandler(app, settings.app_token).start()
     else:
-        app.start(port=settings.port, path="/slack/events")
+        # Not Bolt's App.start: its server hands Bolt bodies that make it raise (server.py).
+        server = make_server(app, settings.port, "/slack/events", signing_secret=settings.signing_secret)
+        logger.info("Slack app listening on port %d, POST /slack/events", settings.port)
+        server.serve_forever()
     return 0
 
 
