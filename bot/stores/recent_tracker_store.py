@@ -15,24 +15,23 @@ with `recent_turns`); any other key is SQLTrackerStore's (dialect, db, host, ...
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
-from typing import Any, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-DEFAULT_RECENT_TURNS = 8
+DEFAULT_RECENT_TURNS = 5
 # How many of a loaded tracker's events are already in the database: what `save` skips.
 STORED_EVENTS = "_imt_stored_events"
-# Events whose latest occurrence before the cut is the conversation's state there.
-STATE_EVENTS = ("slot", "active_loop", "pause", "resume")
 # Events after which earlier state no longer counts.
 STATE_RESETS = ("restart", "reset_slots")
-SESSION_START_EVENTS = ("session_started",)
-SESSION_START_ACTION = "action_session_start"
+# Answers the store's queries from the index alone: a conversation's rows of one type, by id.
+RECENT_INDEX = "ix_events_sender_type_name_id"
 
 
 class RecentTrackerStore(SQLTrackerStore):
@@ -45,6 +44,7 @@ class RecentTrackerStore(SQLTrackerStore):
         if engine.dialect.name == "sqlite":
             self.engine = _tuned_sqlite_engine(engine)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        _recent_index(self.SQLEvent.__table__).create(self.engine, checkfirst=True)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
@@ -67,53 +67,62 @@ class RecentTrackerStore(SQLTrackerStore):
         return itertools.islice(tracker.events, stored, len(tracker.events))
 
     def _recent_rows(self, session: Any, sender_id: str) -> List[Any]:
-        """The session's rows that make up the recent tracker, in stored order."""
-        event = self.SQLEvent
-        current_session = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-        cut_turn = (
-            current_session.filter(event.type_name == "user")
-            .order_by(None)
-            .order_by(event.id.desc())
-            .offset(self.recent_turns - 1)
-            .limit(1)
-            .with_entities(event.id)
-            .scalar()
-        )
-        if cut_turn is None:  # no more turns than that: the whole session
-            return list(current_session.all())
-        # Start at the event before that turn (the action_listen the user answered).
-        cut = (
-            current_session.filter(event.id < cut_turn).order_by(None).with_entities(sa.func.max(event.id)).scalar()
-            or cut_turn
-        )
-        before = current_session.filter(event.id < cut)
-        reset = (
-            before.filter(event.type_name.in_(STATE_RESETS))
-            .order_by(None)
-            .with_entities(sa.func.max(event.id))
-            .scalar()
-            or 0
-        )
-        latest_state = [
-            latest_id
-            for (latest_id,) in before.filter(event.type_name.in_(STATE_EVENTS), event.id > reset)
-            .order_by(None)
-            .with_entities(sa.func.max(event.id))
-            # pause and resume are one state; every slot is its own
-            .group_by(
-                sa.case((event.type_name.in_(("pause", "resume")), "paused"), else_=event.type_name),
-                sa.case((event.type_name == "slot", event.action_name), else_=""),
-            )
-        ]
-        head = before.filter(
-            sa.or_(
-                event.type_name.in_(SESSION_START_EVENTS),
-                sa.and_(event.type_name == "action", event.action_name == SESSION_START_ACTION),
-            )
-        )
-        state = before.filter(event.id.in_(latest_state))
-        recent = current_session.filter(event.id >= cut)
-        return sorted({row.id: row for row in itertools.chain(head, state, recent)}.values(), key=lambda row: row.id)
+        """The rows of the conversation's latest session that make up its recent tracker.
+
+        Plain SQL, each statement a seek in RECENT_INDEX within one conversation, so the cost
+        stays flat however long the conversation grows (and no SQL is built per message).
+        The session starts at its latest session_started event.
+        """
+        sql = self._sql
+        found = {"sender": sender_id}
+        found["start"] = session.execute(sql["start"], found).scalar() or 0
+        found["cut_turn"] = session.execute(sql["cut_turn"], {**found, "skip": self.recent_turns - 1}).scalar()
+        if found["cut_turn"] is None:  # no more turns than that: the whole session
+            return list(session.execute(sql["session"], found))
+        # The cut is the event before that turn (the action_listen the user answered).
+        found["cut"] = session.execute(sql["cut"], found).scalar() or found["cut_turn"]
+        found["reset"] = session.execute(sql["reset"], found).scalar() or found["start"]
+        names = {f"slot_{number}": name for number, name in enumerate(self._slot_names)}
+        state = [state_id for (state_id,) in session.execute(sql["state"], {**found, **names}) if state_id is not None]
+        return list(session.execute(sql["recent"], {**found, "kept": [found["start"], *state]}))
+
+    @functools.cached_property
+    def _slot_names(self) -> List[str]:
+        return [slot.name for slot in self.domain.slots] if self.domain else []
+
+    @functools.cached_property
+    def _sql(self) -> Dict[str, Any]:
+        """The statements, written once: standard SQL that SQLite and PostgreSQL both run."""
+        events = self.SQLEvent.__table__.name
+        mine = f"FROM {events} WHERE sender_id = :sender"
+        latest = f"SELECT max(id) {mine} AND id > :reset AND id < :cut AND "
+        # The latest event before the cut of each piece of state: every slot, the active
+        # loop, and paused or not.
+        state = [f"{latest} type_name = 'slot' AND action_name = :slot_{n}" for n in range(len(self._slot_names))]
+        state += [f"{latest} type_name = 'active_loop'", f"{latest} type_name IN ('pause', 'resume')"]
+        resets = ", ".join(f"'{name}'" for name in STATE_RESETS)
+        statements = {
+            "start": f"SELECT max(id) {mine} AND type_name = 'session_started' AND action_name IS NULL",
+            "cut_turn": f"SELECT id {mine} AND type_name = 'user' AND action_name IS NULL AND id >= :start "
+            "ORDER BY id DESC LIMIT 1 OFFSET :skip",
+            "cut": f"SELECT max(id) {mine} AND id >= :start AND id < :cut_turn",
+            "reset": f"SELECT max(id) {mine} AND type_name IN ({resets}) AND action_name IS NULL "
+            "AND id >= :start AND id < :cut",
+            "state": " UNION ALL ".join(state),
+            "session": f"SELECT * {mine} AND id >= :start ORDER BY id",
+            "recent": f"SELECT * {mine} AND id >= :start AND (id IN :kept OR id >= :cut) ORDER BY id",
+        }
+        compiled = {name: sa.text(statement) for name, statement in statements.items()}
+        compiled["recent"] = compiled["recent"].bindparams(sa.bindparam("kept", expanding=True))
+        return compiled
+
+
+def _recent_index(table: sa.Table) -> sa.Index:
+    existing = {index.name: index for index in table.indexes}
+    if RECENT_INDEX in existing:
+        return existing[RECENT_INDEX]
+    columns = table.c
+    return sa.Index(RECENT_INDEX, columns.sender_id, columns.type_name, columns.action_name, columns.id)
 
 
 def _tuned_sqlite_engine(engine: sa.engine.Engine) -> sa.engine.Engine:

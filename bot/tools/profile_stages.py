@@ -33,6 +33,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, DefaultDict, Dict, List, Tuple
 
+import structlog
 import yaml
 
 from bot import rasa_server
@@ -141,6 +142,8 @@ async def _profile(actions_url: str, conversations: int, workdir: Path) -> Dict[
     from rasa.core.utils import AvailableEndpoints
 
     logging.getLogger("rasa").setLevel(logging.WARNING)
+    # Rasa's processor logs through structlog too; its debug lines would swamp the table.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     rasa_server.apply()  # the Rasa server runs with these fixes, so the profile does too
     endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
     endpoints["action_endpoint"]["url"] = f"{actions_url}/webhook"
