@@ -74,7 +74,7 @@ class RecentTrackerStore(SQLTrackerStore):
         The session starts at its latest session_started event.
         """
         sql = self._sql
-        found = {"sender": sender_id}
+        found: Dict[str, Any] = {"sender": sender_id}
         found["start"] = session.execute(sql["start"], found).scalar() or 0
         found["cut_turn"] = session.execute(sql["cut_turn"], {**found, "skip": self.recent_turns - 1}).scalar()
         if found["cut_turn"] is None:  # no more turns than that: the whole session
