@@ -6,7 +6,7 @@ COMMON := source bot/common.sh
 UNIT := -m "not e2e and not browser"
 
 .DEFAULT_GOAL := help
-.PHONY: help install train validate run shell lint types check test-unit test-e2e test eval eval-retrieval bench audit
+.PHONY: help install train validate run shell lint types check test-unit test-e2e test eval eval-retrieval bench profile audit
 
 help:  ## list the tasks
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -52,6 +52,9 @@ eval-retrieval: install  ## retrieval top-1/top-3 per topic on the held-out set,
 # Extra options: make bench BENCH_ARGS="--skip-training --rounds 2" (python -m bot.tools.bench --help).
 bench: train  ## ours vs a stock `rasa init` assistant, same run: results/bench/ (JSON, Markdown, PNG)
 	@$(COMMON); "$$PY" -m bot.tools.bench $(BENCH_ARGS)
+
+profile: train  ## where a message's time goes, stage by stage (results/bench/stages.json)
+	@$(COMMON); "$$PY" -m bot.tools.profile_stages
 
 audit:  ## pip-audit of requirements.lock against PyPI's advisories (needs the network; CI runs it)
 	@$(COMMON); run_audit
