@@ -57,6 +57,7 @@ STAGES = (
     ("tracker store: write", "rasa.core.processor", "MessageProcessor", "save_tracker"),
 )
 Timings = DefaultDict[str, float]
+COMPONENT = "component: "
 
 
 class StageClock:
@@ -99,10 +100,22 @@ def _instrument(clock: StageClock) -> List[Dict[str, Any]]:
     import importlib
 
     from rasa.core.actions.action import RemoteAction
+    from rasa.engine.graph import GraphNode
 
     for stage, module, owner, method in STAGES:
         cls = getattr(importlib.import_module(module), owner)
         setattr(cls, method, clock.wrap(stage, getattr(cls, method)))
+    # Within the stages, each graph component (NLU pipeline and policies) by its class.
+    run_node = GraphNode.__call__
+
+    def timed_node(self: GraphNode, *inputs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return run_node(self, *inputs)
+        finally:
+            clock.current[COMPONENT + self._component_class.__name__] += (time.perf_counter() - started) * 1000
+
+    GraphNode.__call__ = timed_node  # type: ignore[method-assign]
     requests: List[Dict[str, Any]] = []
     call_format = RemoteAction._action_call_format
 
@@ -188,7 +201,10 @@ def summarize(per_message: List[Dict[str, float]], replayed: List[Dict[str, floa
         }
     for row in rows.values():
         row["share"] = row["mean_ms"] / total_mean if total_mean else 0.0
-    return {"messages": count, "action_server_calls": len(replayed), "stages": rows}
+    names = sorted({name for m in per_message for name in m if name.startswith(COMPONENT)})
+    components = {name[len(COMPONENT) :]: sum(m.get(name, 0.0) for m in per_message) / max(count, 1) for name in names}
+    components = dict(sorted(components.items(), key=lambda item: -item[1]))
+    return {"messages": count, "action_server_calls": len(replayed), "stages": rows, "components_mean_ms": components}
 
 
 def render(summary: Dict[str, Any]) -> str:
@@ -201,6 +217,11 @@ def render(summary: Dict[str, Any]) -> str:
     for stage, row in summary["stages"].items():
         p50 = "" if row["p50_ms"] != row["p50_ms"] else f"{row['p50_ms']:.1f}"
         lines.append(f"| {stage} | {row['mean_ms']:.1f} | {p50} | {row['share']:.0%} |")
+    components = summary.get("components_mean_ms") or {}
+    if components:
+        lines += ["", "Graph components (NLU pipeline and policies), mean ms per message:", ""]
+        lines += ["| component | mean ms/message |", "|---|---:|"]
+        lines += [f"| {name} | {ms:.2f} |" for name, ms in components.items() if ms >= 0.05]
     return "\n".join(lines)
 
 
