@@ -83,8 +83,12 @@ def test_concurrent_messages_of_one_conversation_on_two_servers_are_processed_on
     user_texts = [event["text"] for event in events if event["event"] == "user"]
     # Exactly the messages sent, each once.
     assert collections.Counter(user_texts) == collections.Counter(QUESTIONS)
-    # One at a time: each message's turn (its answer, then listening again) is complete before
-    # the next message's user event; two servers working at once would interleave them.
+    # One at a time: every event is written inside the conversation's lock, so their times
+    # never go back (two servers working at once would each write a turn that began before
+    # the other's ended), and each message's turn (its answer, then listening again) is
+    # complete before the next message's user event.
+    times = [event["timestamp"] for event in events]
+    assert times == sorted(times), "turns of two servers overlapped"
     turns: List[List[Dict[str, Any]]] = []
     for event in events:
         if event["event"] == "user":

@@ -9,11 +9,15 @@
 source "$(dirname "${BASH_SOURCE[0]}")/profile.sh"
 
 MODEL="$ROOT/models/imt.tar.gz"
+ENDPOINTS="${PROD_ENDPOINTS:-$ROOT/endpoints.prod.yml}"
 READY_TIMEOUT_S="${READY_TIMEOUT_S:-300}"
 
 export PYTHONUNBUFFERED=1
 export SANIC_WORKERS=1                  # one worker per server; scale with more servers
 export SANIC_REAL_IP_HEADER=x-real-ip   # nginx passes the client's address (rate limits)
+# How long a message may wait for its conversation's lock (Rasa's default, 60 s, drops the
+# tail of a burst of one conversation's messages on a loaded machine, with an error reply).
+export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-120}"
 export IMT_FEEDBACK_DB="${IMT_FEEDBACK_DB:-$IMT_PROD_DIR/feedback.db}"
 export IMT_SLACK_DB="${IMT_SLACK_DB:-$IMT_PROD_DIR/slack.db}"
 
@@ -59,7 +63,7 @@ start() {
   done
   for port in $PROD_ACTIONS_PORTS; do wait_port "$port" "actions-$port" 120; done
   for port in $PROD_RASA_PORTS; do
-    launch "rasa-$port" bot.rasa_server run --model "$MODEL" --endpoints "$ROOT/endpoints.prod.yml" \
+    launch "rasa-$port" bot.rasa_server run --model "$MODEL" --endpoints "$ENDPOINTS" \
       --credentials "$ROOT/credentials.yml" --port "$port" "${access_args[@]}"
   done
   for port in $PROD_RASA_PORTS; do
