@@ -3,10 +3,10 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 COMMON := source bot/common.sh
-UNIT := -m "not e2e and not browser"
+UNIT := -m "not e2e and not browser and not scaleout"
 
 .DEFAULT_GOAL := help
-.PHONY: help install train validate run shell lint types check test-unit test-e2e test eval eval-retrieval bench profile audit
+.PHONY: help install train validate run shell lint types check test-unit test-e2e test-scaleout test eval eval-retrieval bench profile audit prod-up prod-down
 
 help:  ## list the tasks
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -39,6 +39,15 @@ test-unit: install  ## the fast tier: no trained model, no server, no browser (a
 
 test-e2e: train  ## the end-to-end and browser tiers against the real stack
 	@$(COMMON); "$$PY" -m pytest -m "e2e or browser"
+
+test-scaleout: install  ## the production profile's tests (installs and starts PostgreSQL, Redis, nginx, 2+2 servers)
+	@$(COMMON); "$$PY" -m pytest -m scaleout
+
+prod-up:  ## the production profile: PostgreSQL, Redis, nginx, two Rasa and two action servers (:8080)
+	@./bot/deploy/up.sh
+
+prod-down:  ## stop everything prod-up started (the data in var/prod stays)
+	@./bot/deploy/down.sh
 
 test:  ## the whole suite in order: checks, unit, train, end to end (same as ./bot/test.sh)
 	@./bot/test.sh

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, in tiers: set-up, checks (ruff, mypy, import contracts), rasa data
 # validate, the unit tier (no model, no server, no browser), training when its inputs
-# changed, then the end-to-end and browser tiers against the real stack.
+# changed, then the end-to-end and browser tiers against the real stack, and last the
+# scale-out tier against the production profile (bot/deploy/: PostgreSQL, Redis and nginx
+# from Debian's packages, installed when missing, two Rasa and two action servers).
 # With arguments it runs just pytest with them: ./bot/test.sh tests/test_context.py
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ensure_venv
@@ -12,6 +14,9 @@ ensure_chromium
 step "lint: ruff, formatting, import contracts"; run_lint
 step "types: mypy"; "$PY" -m mypy
 step "validate: rasa data validate"; "$PY" -m bot.tools.validate
-step "unit tier"; "$PY" -m pytest -m "not e2e and not browser" -p no:cacheprovider
+step "unit tier"; "$PY" -m pytest -m "not e2e and not browser and not scaleout" -p no:cacheprovider
 step "train"; ensure_model
-step "end-to-end and browser tiers"; exec "$PY" -m pytest -m "e2e or browser" -p no:cacheprovider
+status=0
+step "end-to-end and browser tiers"; "$PY" -m pytest -m "e2e or browser" -p no:cacheprovider || status=$?
+step "scale-out tier: the production profile"; "$PY" -m pytest -m scaleout -p no:cacheprovider || status=$?
+exit "$status"

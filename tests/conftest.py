@@ -1,7 +1,8 @@
 """Shared fixtures: the knowledge base, rasa_sdk tracker fixtures, and a running stack.
 
-Tiers: a test that uses the stack (or the trained model) is marked `e2e` here, so
-`pytest -m "not e2e and not browser"` (make test-unit) needs no model, server or browser.
+Tiers: a test that uses the stack (or the trained model) is marked `e2e` here, one that uses
+the production profile `scaleout`, so `pytest -m "not e2e and not browser and not scaleout"`
+(make test-unit) needs no model, server, browser or database.
 """
 
 from __future__ import annotations
@@ -75,12 +76,17 @@ def make_tracker(
 
 TEST_RATE_LIMITS = {"IMT_RATE_PER_ADDRESS": "1000000", "IMT_RATE_PER_SENDER": "1000000"}
 STACK_FIXTURES = {"stack", "stack_factory", "trained_model"}
+# The production profile (bot/deploy/): PostgreSQL, Redis, nginx and two of each server.
+PROFILE_FIXTURES = {"prod_services", "prod_profile"}
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if STACK_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if STACK_FIXTURES & fixtures:
             item.add_marker(pytest.mark.e2e)
+        if PROFILE_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.scaleout)
 
 
 @pytest.fixture
@@ -133,6 +139,27 @@ def stack_factory(trained_model, tmp_path_factory, embedding_origin):
         return running_stack(free_port(), free_port(), tracker_db=tracker_db, log_dir=log_dir, access=access, env=env)
 
     return start
+
+
+@pytest.fixture(scope="session")
+def prod_services():
+    """The production profile's PostgreSQL and Redis (installed when missing), stopped with
+    everything else of the profile at the end of the session."""
+    from tests.scaleout import Profile
+
+    profile = Profile.for_tests(**TEST_RATE_LIMITS)
+    try:
+        profile.start_services()
+        yield profile
+    finally:
+        profile.down()
+
+
+@pytest.fixture(scope="session")
+def prod_profile(prod_services):
+    """The whole production profile: nginx in front of two Rasa servers and two action servers."""
+    prod_services.up()
+    return prod_services
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,15 @@
 """The tracker store that loads only recent turns: nothing lost, nothing stored twice, and
-the conversation's state (slots) the same as Rasa's whole tracker gives."""
+the conversation's state (slots) the same as Rasa's whole tracker gives. Every test runs on
+SQLite (the embedded default) and again on PostgreSQL (the production profile's, marked
+`scaleout`: it starts the profile's PostgreSQL)."""
 
 import asyncio
 import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, AllSlotsReset, BotUttered, SlotSet, UserUttered
 
@@ -20,9 +24,31 @@ def domain():
     return Domain.load(str(ROOT / "domain.yml"))
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.scaleout)])
+def store_factory(request, domain, tmp_path):
+    """Makes stores on one database of its own: SQLite in tmp_path, or a new PostgreSQL
+    database on the profile's server, dropped afterwards."""
+    if request.param == "sqlite":
+        options = {"dialect": "sqlite", "db": str(tmp_path / "trackers.db")}
+    else:
+        services = request.getfixturevalue("prod_services")
+        options = {**services.tracker_store_options(), "db": f"test_{uuid.uuid4().hex[:12]}", "login_db": "postgres"}
+    made = []
+
+    def make(**overrides):
+        made.append(RecentTrackerStore(domain, recent_turns=TURNS, **{**options, **overrides}))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.engine.dispose()
+    if request.param == "postgresql":
+        services.drop_database(options["db"])
+
+
 @pytest.fixture
-def store(domain, tmp_path):
-    return RecentTrackerStore(domain, recent_turns=TURNS, dialect="sqlite", db=str(tmp_path / "trackers.db"))
+def store(store_factory):
+    return store_factory()
 
 
 def converse(store, sender, turns, start=0, slots_on=lambda i: {}, extra_on=lambda i: []):
@@ -63,10 +89,11 @@ def test_a_long_conversation_loads_its_recent_turns_with_the_state_of_the_whole(
 
 def test_each_save_stores_only_the_new_events(store):
     converse(store, "count", 25)
-    rows = sqlite3.connect(store.engine.url.database).execute(
-        "select type_name, count(*) from events where sender_id = 'count' group by type_name"
-    )
-    counts = dict(rows.fetchall())
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("select type_name, count(*) from events where sender_id = 'count' group by type_name")
+        )
+        counts = dict(rows.fetchall())
     # per turn: user, action_answer, bot, action_listen; plus the opening action_listen
     assert counts["user"] == 25 and counts["bot"] == 25 and counts["action"] == 51
 
@@ -92,9 +119,9 @@ def test_slots_reset_before_the_cut_stay_reset(store):
     assert recent.current_slot_values() == full.current_slot_values()
 
 
-def test_conversations_resume_after_a_restart_of_the_server(store, domain):
+def test_conversations_resume_after_a_restart_of_the_server(store, store_factory):
     converse(store, "resume", 12, slots_on=lambda i: {"drug": "crizotinib"} if i == 0 else {})
-    again = RecentTrackerStore(domain, recent_turns=TURNS, dialect="sqlite", db=store.engine.url.database)
+    again = store_factory()
     converse(again, "resume", 3, start=12)
     full = asyncio.run(again.retrieve_full_tracker("resume"))
     assert user_texts(full) == [f"message {i}" for i in range(15)]
@@ -110,7 +137,8 @@ def test_a_tracker_it_did_not_load_is_saved_as_rasa_saves_it(store):
     assert len(user_texts(asyncio.run(store.retrieve_full_tracker("whole")))) == 11
 
 
-def test_the_database_uses_a_write_ahead_log(store):
+def test_the_database_uses_a_write_ahead_log(domain, tmp_path):
+    store = RecentTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "trackers.db"))
     converse(store, "wal", 1)
     mode = sqlite3.connect(store.engine.url.database).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"

@@ -44,7 +44,7 @@ class RecentTrackerStore(SQLTrackerStore):
         if engine.dialect.name == "sqlite":
             self.engine = _tuned_sqlite_engine(engine)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
-        _recent_index(self.SQLEvent.__table__).create(self.engine, checkfirst=True)
+        _create_recent_index(self.engine, self.SQLEvent.__table__)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
@@ -123,6 +123,19 @@ def _recent_index(table: sa.Table) -> sa.Index:
         return existing[RECENT_INDEX]
     columns = table.c
     return sa.Index(RECENT_INDEX, columns.sender_id, columns.type_name, columns.action_name, columns.id)
+
+
+def _create_recent_index(engine: sa.engine.Engine, table: sa.Table) -> None:
+    """Create RECENT_INDEX unless it exists. Servers started together (the production
+    profile's) may race to create it: whichever loses finds it made by the other."""
+    index = _recent_index(table)
+    try:
+        index.create(engine, checkfirst=True)
+    except (sa.exc.ProgrammingError, sa.exc.IntegrityError, sa.exc.OperationalError):
+        if not sa.inspect(engine).has_table(table.name) or RECENT_INDEX not in {
+            found["name"] for found in sa.inspect(engine).get_indexes(table.name)
+        }:
+            raise
 
 
 def _tuned_sqlite_engine(engine: sa.engine.Engine) -> sa.engine.Engine:

@@ -77,3 +77,32 @@ class Access:
         if self.log_text:
             args.append("--debug")
         return args
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Print the `rasa run` access arguments, one a line, for the shell scripts that start
+    Rasa servers themselves (bot/deploy/servers.sh): the same checks as the launcher."""
+    import argparse
+    import sys
+
+    from knowledge.settings import get_settings
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--enable-api", action="store_true")
+    parser.add_argument("--host", default=None)
+    args = parser.parse_args(argv)
+    access = Access.from_settings(get_settings(), enable_api=args.enable_api, host=args.host)
+    try:
+        access.check()
+    except UnsafeAccess as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
+    if access.api_enabled and not (access.api_token or access.jwt_secret):
+        print("ERROR: the HTTP API needs IMT_API_TOKEN or IMT_API_JWT_SECRET here", file=sys.stderr)
+        return 2
+    print("\n".join(access.rasa_args()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
