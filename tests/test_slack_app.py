@@ -268,6 +268,34 @@ class _BlockedRasa:
         return [{"recipient_id": sender, "text": "ok"}]
 
 
+class _LongAnswerRasa:
+    """A Rasa client whose every answer is far over one Slack message's 50 blocks."""
+
+    def send(self, sender, text, metadata=None):
+        from tests.test_rendering import _long_answer
+
+        message = _long_answer()
+        custom = {**json.loads(message.answer.json()), "lead": message.lead}
+        return [{"recipient_id": sender, "text": "t", "custom": custom}]
+
+
+def test_a_long_answer_goes_on_in_further_messages_in_the_thread(slack, tmp_path, executor):
+    from bot.rendering.slack import CONTINUED, escape
+
+    bolt, _ = make_app(slack, tmp_path, _LongAnswerRasa(), executor)
+    assert bolt.dispatch(event_request(mention("tell me everything", ts="990.1"))).status == 200
+    executor.drain()
+    posts = slack.posts()
+    assert len(posts) >= 2 and all(post["thread_ts"] == "990.1" for post in posts)
+    assert all(len(post["blocks"]) <= 50 for post in posts)
+    assert all(post["blocks"][-1]["elements"][0]["text"] == CONTINUED for post in posts[:-1])
+    assert posts[-1]["blocks"][-1]["block_id"] == "imt_controls"  # the buttons come last, once
+    texts = [b["text"]["text"] for post in posts for b in post["blocks"] if b["type"] == "section"]
+    sections = _LongAnswerRasa().send("s", "q")[0]["custom"]["sections"]
+    for claim in (claim for section in sections for claim in section["claims"]):
+        assert sum(f"• {escape(claim['text'])}" in text for text in texts) == 1  # every claim, whole, once
+
+
 def test_ack_comes_before_the_slow_work(slack, tmp_path):
     rasa = _BlockedRasa()
     bolt, _ = make_app(slack, tmp_path, rasa)

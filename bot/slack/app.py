@@ -27,7 +27,7 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.rendering.common import read_bot_message
-from bot.rendering.slack import ACTION_AUDIENCE, ACTION_FEEDBACK, ACTION_SUGGEST, fallback_text, render_blocks
+from bot.rendering.slack import ACTION_AUDIENCE, ACTION_FEEDBACK, ACTION_SUGGEST, render_messages
 from bot.slack.rasa_client import RasaClient, RateLimited
 from bot.slack.server import make_server
 from bot.stores.event_log import EventLog
@@ -171,15 +171,16 @@ def build_app(
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=UNAVAILABLE)
             return
         for reply in replies:
-            message = read_bot_message(reply)
-            client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                blocks=render_blocks(message),
-                text=fallback_text(message),
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            # Usually one Slack message; an answer of more than 50 blocks goes on in more.
+            for part in render_messages(read_bot_message(reply)):
+                client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=thread_ts,
+                    blocks=part.blocks,
+                    text=part.text,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
 
     @app.event("message")
     def direct_message(event: Dict[str, Any], body: Dict[str, Any], client: WebClient) -> None:
