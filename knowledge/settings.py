@@ -60,7 +60,10 @@ class Settings(BaseSettings):
     slack_bot_token: Optional[str] = Field(None, env="SLACK_BOT_TOKEN")
     slack_app_token: Optional[str] = Field(None, env="SLACK_APP_TOKEN")
     slack_signing_secret: Optional[str] = Field(None, env="SLACK_SIGNING_SECRET")
-    slack_port: int = Field(3000, env="SLACK_PORT")
+    # HTTP mode's listening address: loopback by default, for a reverse proxy on the same
+    # machine to forward to; 0.0.0.0 (or one interface's address) to be reached from elsewhere.
+    slack_host: str = Field("127.0.0.1", env="SLACK_HOST")
+    slack_port: int = Field(3000, env="SLACK_PORT", ge=0, le=65535)
 
     class Config:
         case_sensitive = False
@@ -70,6 +73,13 @@ class Settings(BaseSettings):
         value = value.strip().lower()
         if value not in ("socket", "http"):
             raise ValueError(f"SLACK_MODE must be 'socket' or 'http', not {value!r}")
+        return value
+
+    @validator("slack_host")
+    def _host_given(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("SLACK_HOST must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0")
         return value
 
     @validator("cors_origins")

@@ -12,8 +12,8 @@ Fixed findings (issue 12), each kept as a test:
   events the tracker could not read back: bot/channels/api_guard.py checks the body of every
   route that reads one before Rasa's handler runs (test_rasa_http_api_bodies).
 - Slack: a signed JSON body that is not an object (e.g. `null`) made Bolt's BoltRequest
-  constructor raise before any of our code ran: the app's HTTP entry (bot/slack/server.py)
-  answers 400 before building it.
+  constructor raise before any of our code ran: the app's HTTP entry (bot/slack/server.py,
+  in front of Bolt's ASGI adapter under uvicorn) answers 400 before building it.
 """
 
 import json
@@ -278,11 +278,11 @@ def test_bad_bodies_without_credentials_are_refused_as_before(stack):
 
 
 def test_slack_request_handler(stack, tmp_path, caplog):
-    """Through the HTTP entry (bot/slack/server.py), as Slack's requests arrive: signed bytes."""
+    """Through the HTTP entry (bot/slack/server.py, served by uvicorn on a free port), as
+    Slack's requests arrive: signed bytes over a socket."""
     from bot.slack.rasa_client import RasaClient
-    from bot.slack.server import handle
     from tests.fake_slack import FakeSlackAPI
-    from tests.test_slack_app import SECRET, DrainableExecutor, make_app, signed_bytes
+    from tests.test_slack_app import SECRET, DrainableExecutor, make_app, serving, signed_bytes
 
     events = st.fixed_dictionaries(
         {"type": st.sampled_from(["message", "app_mention"]) | st.text(max_size=10)},
@@ -319,7 +319,7 @@ def test_slack_request_handler(stack, tmp_path, caplog):
 
     content_types = st.sampled_from(["application/json", "application/x-www-form-urlencoded", "text/plain"])
 
-    with FakeSlackAPI() as slack:
+    with FakeSlackAPI() as slack, requests.Session() as session:
         executor = DrainableExecutor(max_workers=4)
         bolt, _ = make_app(slack, tmp_path, RasaClient(stack.rasa_url), executor)
         assert isinstance(bolt.client, WebClient)
@@ -331,16 +331,17 @@ def test_slack_request_handler(stack, tmp_path, caplog):
             | st.tuples(raw_bodies({}), content_types)
             | st.tuples(raw_bodies({}).map(lambda b: urlencode({"payload": b})), content_types)
         )
-        def run(request):
+        def run(url, request):
             body, content_type = request
             raw = body.encode("utf-8", errors="surrogatepass")
-            reply = handle(bolt, raw, signed_bytes(raw, content_type), signing_secret=SECRET)
-            assert reply.status < 500
-            if reply.status == 400:  # ours; Bolt answers what it reads (404: no listener for it)
-                assert json.loads(reply.body)["message"], reply.body
+            headers = {name: values[0] for name, values in signed_bytes(raw, content_type, SECRET).items()}
+            reply = session.post(url, data=raw, headers=headers, timeout=30)
+            assert reply.status_code < 500, reply.text
+            if reply.status_code == 400:  # ours; Bolt answers what it reads (404: no listener for it)
+                assert reply.json()["message"], reply.text
 
-        with clean_logs(stack):
-            run()
+        with serving(bolt) as (host, port), clean_logs(stack):
+            run(f"http://{host}:{port}/slack/events")
             executor.drain()
     errors = [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL") or r.exc_info]
     assert not errors, [r.getMessage() for r in errors][:5]

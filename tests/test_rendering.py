@@ -136,3 +136,186 @@ def test_source_lists_and_transcripts_draw_no_javascript_link():
     )
     # Escaped (\\]\\( or \\<), the target is text; unescaped, a Markdown viewer would link it.
     assert not re.search(r"\]\(javascript:|(?<!\\)<javascript:", markdown)
+
+
+# --- Slack's limits: long answers split across blocks and messages, never cut ---------------
+
+LINK = re.compile(r"<https?://[^|<>]+\|[^<>]*>")
+
+
+def _long_answer(claims_per_section=90, citations=120, claim_chars=(300, 1600), huge_claim=False):
+    """A synthetic answer far over Slack's limits: long claims full of characters Slack
+    escapes, many long citations with long URLs, a long intro, lead and disclaimer."""
+    import random
+
+    from knowledge.schema import AnswerClaim, AnswerEntities, AnswerPayload, AnswerSection, Citation
+
+    rng = random.Random(12)
+    words = ["IMT", "ALK", "<b>", "&", "a>b", "crizotinib", "mg/m²", "*bold*", "_it_", "x|y", "tumour", "résumé"]
+
+    def prose(n, tag):
+        text = tag
+        while len(text) < n:
+            text += " " + rng.choice(words)
+        return text
+
+    cites = [
+        Citation(
+            n=n,
+            ref_id=f"R{n}",
+            label=prose(220, f"Author{n} & Co <et al.> |"),
+            full="full reference",
+            link=f"https://example.org/ref/{n}?q=" + "a&b" * 150,
+        )
+        for n in range(1, citations + 1)
+    ]
+    sections = []
+    for s, heading in enumerate(("From the Guidelines & <labels>", "From the Research")):
+        claims = []
+        for c in range(claims_per_section):
+            cited = rng.sample(range(1, citations + 1), rng.randint(1, 8))
+            claims.append(
+                AnswerClaim(
+                    id=f"claim-{s}-{c}",
+                    text=prose(rng.randint(*claim_chars), f"Claim {s}.{c}:"),
+                    citations=cited,
+                    certainty="established",
+                )
+            )
+        sections.append(AnswerSection(heading=heading, claims=claims))
+    # One claim citing so many sources that its line is longer than a block.
+    sections[0].claims[3].citations = list(range(1, 41))
+    if huge_claim:
+        sections[1].claims[5].text = prose(7000, "Claim huge:")
+    answer = AnswerPayload(
+        topic="dosing",
+        audience="clinician",
+        answer="…",
+        intro=[prose(300, f"Intro {i}:") for i in range(30)],
+        sections=sections,
+        entities=AnswerEntities(),
+        citations=cites,
+        disclaimer=prose(4500, "Disclaimer:"),
+        suggestions=[f"Suggestion {i} & <more>?" for i in range(7)],
+        review_status="approved",
+        last_reviewed="2026-01-01",
+        claim_ids=[f"claim-id-{i:04d}-" + "x" * 30 for i in range(200)],
+    )
+    from bot.rendering.common import BotMessage
+
+    return BotMessage(answer=answer, lead=prose(3500, "Lead:"), text="t")
+
+
+def _texts(block):
+    """The mrkdwn texts of a section or context block."""
+    if block["type"] == "section":
+        return [block["text"]["text"]]
+    if block["type"] == "context":
+        return [element["text"] for element in block["elements"]]
+    return []
+
+
+def _assert_within_slack_limits(parts):
+    from slack_sdk.models.blocks import Block
+
+    for part in parts:
+        assert 1 <= len(part.blocks) <= 50
+        assert 0 < len(part.text) <= 3000 and not re.search(r"&[a-z]{0,3}$", part.text)
+        for block in part.blocks:
+            assert Block.parse(block).to_dict() == block  # slack_sdk's validation, on what is sent
+            for text in _texts(block):
+                assert 0 < len(text) <= 3000
+                # Never cut mid-escape or mid-link: only whole escapes and whole links remain.
+                rest = re.sub(r"&(amp|lt|gt);", "", LINK.sub("", text))
+                assert not re.search(r"[&<>]", rest), text[-80:]
+        ids = [b["block_id"] for b in part.blocks if "block_id" in b]
+        assert len(ids) == len(set(ids))
+
+
+def test_a_long_answer_is_split_across_blocks_and_messages_never_cut():
+    from bot.rendering.slack import CONTINUED, escape, render_messages
+    from bot.slack.app import _feedback_record
+
+    message = _long_answer()
+    answer = message.answer
+    parts = render_messages(message)
+    _assert_within_slack_limits(parts)
+    assert len(parts) >= 2  # over 50 blocks: continued in further messages
+    for part in parts[:-1]:
+        assert part.blocks[-1]["type"] == "context" and part.blocks[-1]["elements"][0]["text"] == CONTINUED
+        assert "continued" in part.text or part is parts[0]
+    assert parts[-1].blocks[-1]["block_id"] == "imt_controls"
+
+    blocks = [block for part in parts for block in part.blocks]
+    texts = [text for block in blocks for text in _texts(block)]
+    sections = [block["text"]["text"] for block in blocks if block["type"] == "section"]
+    links = {c.n: c.link for c in answer.citations}
+    position = -1
+    for section in answer.sections:
+        assert sum(f"*{escape(section.heading)}*" in text for text in sections) == 1
+        for claim in section.claims:
+            claim_text = f"• {escape(claim.text)}"
+            holding = [i for i, text in enumerate(sections) if claim_text in text]
+            assert len(holding) == 1, claim.id  # whole, in exactly one block
+            assert holding[0] >= position  # and in the answer's order
+            position = holding[0]
+            # Its citation links follow it whole, in the same block when the line fits one.
+            markers = "".join(f"<{escape(links[n])}|[{n}]>" for n in claim.citations)
+            line = f"{claim_text} {markers}"
+            if len(line) <= 2900:
+                assert line in sections[holding[0]]
+            else:  # too long for one block: the links go on in the next blocks, whole and in order
+                follow, at = "\n".join(sections[holding[0] :]), 0
+                for n in claim.citations:
+                    at = follow.index(f"<{escape(links[n])}|[{n}]>", at)
+    for citation in answer.citations:
+        source = f"<{escape(citation.link)}|[{citation.n}] {escape(citation.label).replace('|', '/')}>"
+        assert sum(source in text for text in texts) == 1
+    for sentence in answer.intro:
+        assert sum(escape(sentence) in text for text in texts) == 1
+    # Text longer than a block (lead, disclaimer) is split at spaces, every word kept.
+    joined = " ".join(texts)
+    for long_text in (message.lead, answer.disclaimer):
+        assert all(escape(word) in joined for word in long_text.split(" "))
+    lead = [text[1:-1] for text in sections[:2]]  # each piece in its own *bold*
+    assert " ".join(lead) == escape(message.lead)
+    # The 👍/👎 still carry a record the app can read (cut JSON would lose the vote).
+    controls = blocks[-1]["elements"]
+    record = _feedback_record(controls[-1]["value"])
+    assert record is not None and record["topic"] == "dosing" and record["claim_ids"]
+
+
+def test_a_claim_longer_than_a_block_goes_on_in_the_next_one():
+    from bot.rendering.slack import escape, render_messages
+
+    message = _long_answer(claims_per_section=6, citations=10, huge_claim=True)
+    parts = render_messages(message)
+    _assert_within_slack_limits(parts)
+    huge = escape(message.answer.sections[1].claims[5].text)
+    sections = [b["text"]["text"] for part in parts for b in part.blocks if b["type"] == "section"]
+    start = next(i for i, text in enumerate(sections) if text.endswith(f"• {huge[:100]}") or f"• {huge[:100]}" in text)
+    assert " ".join(sections[start : start + 4]).count(huge) == 1  # every word, in order, nothing dropped
+
+
+def test_split_text_never_breaks_an_escape():
+    from bot.rendering.slack import escape, pack, split_text
+
+    for raw in ("&" * 5000, "a<&>" * 2000, "x" * 7000, "&<>" * 1000 + " tail"):
+        text = escape(raw)
+        pieces = split_text(text, 100)
+        assert all(0 < len(piece) <= 100 for piece in pieces)
+        assert all(not re.search(r"&(?!(amp|lt|gt);)", piece) for piece in pieces)
+        assert "".join(pieces) == text or " ".join(pieces) == text
+    assert split_text("a" * 100 + " ", 100) == ["a" * 100]  # no empty piece after a final break
+    assert pack([("", "a" * 60), (" ", "b" * 60), ("\n", "c" * 30)], 100) == ["a" * 60, "b" * 60 + "\n" + "c" * 30]
+
+
+def test_an_ordinary_answer_is_one_message(kb):
+    from bot.rendering.slack import render_messages
+
+    raw, payload = _answer_message(kb)
+    parts = render_messages(read_bot_message(raw))
+    assert len(parts) == 1 and len(parts[0].blocks) < 50
+    _assert_within_slack_limits(parts)
+    for claim in (c for section in payload.sections for c in section.claims):
+        assert sum(escape(claim.text) in json.dumps(b, ensure_ascii=False) for b in parts[0].blocks) == 1

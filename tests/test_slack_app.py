@@ -4,6 +4,7 @@ Requests are signed with a test signing secret and dispatched to the Bolt app, t
 Slack's Events API and interactivity would deliver them.
 """
 
+import asyncio
 import contextlib
 import hashlib
 import hmac
@@ -267,6 +268,34 @@ class _BlockedRasa:
         return [{"recipient_id": sender, "text": "ok"}]
 
 
+class _LongAnswerRasa:
+    """A Rasa client whose every answer is far over one Slack message's 50 blocks."""
+
+    def send(self, sender, text, metadata=None):
+        from tests.test_rendering import _long_answer
+
+        message = _long_answer()
+        custom = {**json.loads(message.answer.json()), "lead": message.lead}
+        return [{"recipient_id": sender, "text": "t", "custom": custom}]
+
+
+def test_a_long_answer_goes_on_in_further_messages_in_the_thread(slack, tmp_path, executor):
+    from bot.rendering.slack import CONTINUED, escape
+
+    bolt, _ = make_app(slack, tmp_path, _LongAnswerRasa(), executor)
+    assert bolt.dispatch(event_request(mention("tell me everything", ts="990.1"))).status == 200
+    executor.drain()
+    posts = slack.posts()
+    assert len(posts) >= 2 and all(post["thread_ts"] == "990.1" for post in posts)
+    assert all(len(post["blocks"]) <= 50 for post in posts)
+    assert all(post["blocks"][-1]["elements"][0]["text"] == CONTINUED for post in posts[:-1])
+    assert posts[-1]["blocks"][-1]["block_id"] == "imt_controls"  # the buttons come last, once
+    texts = [b["text"]["text"] for post in posts for b in post["blocks"] if b["type"] == "section"]
+    sections = _LongAnswerRasa().send("s", "q")[0]["custom"]["sections"]
+    for claim in (claim for section in sections for claim in section["claims"]):
+        assert sum(f"• {escape(claim['text'])}" in text for text in texts) == 1  # every claim, whole, once
+
+
 def test_ack_comes_before_the_slow_work(slack, tmp_path):
     rasa = _BlockedRasa()
     bolt, _ = make_app(slack, tmp_path, rasa)
@@ -326,28 +355,50 @@ def test_the_rasa_client_never_resends_a_message_after_a_gateway_error():
     assert len(posts) == 1
 
 
-# --- the HTTP entry (SLACK_MODE=http): checked before Bolt reads the body ---------------------
+# --- the HTTP entry (SLACK_MODE=http): uvicorn, checked before Bolt reads the body ------------
+
+
+class _QuickRasa:
+    """A Rasa client that answers every message at once."""
+
+    def send(self, sender, text, metadata=None):
+        return [{"recipient_id": sender, "text": f"you said: {text}"}]
+
+
+@contextlib.contextmanager
+def serving(bolt, host="127.0.0.1"):
+    """The Slack app's own server (uvicorn) on a free port of `host`, in a thread; yields
+    the address it listens on. Waits for start-up and shutdown by polling, within bounds."""
+    server = make_server(bolt, host=host, port=0, signing_secret=SECRET)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive(), "the Slack app's server stopped during start-up"
+        assert time.monotonic() < deadline, "the Slack app's server did not start within 30 s"
+        time.sleep(0.01)
+    try:
+        yield server.servers[0].sockets[0].getsockname()[:2]
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        assert not thread.is_alive(), "the Slack app's server did not stop within 30 s"
 
 
 @pytest.fixture
 def http_app(slack, tmp_path, executor):
-    """The Slack app behind its own HTTP server on a free port (no Rasa needed: bad bodies
-    and Slack's URL check never reach it)."""
-    bolt, _ = make_app(slack, tmp_path, _BlockedRasa(), executor)
-    server = make_server(bolt, 0, host="127.0.0.1", signing_secret=SECRET)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/slack/events"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """The Slack app behind its own server on a free port (no Rasa needed: bad bodies and
+    Slack's URL check never reach it, and events get an instant stand-in answer)."""
+    bolt, _ = make_app(slack, tmp_path, _QuickRasa(), executor)
+    with serving(bolt) as (host, port):
+        yield f"http://{host}:{port}/slack/events"
 
 
-def _post(url, raw: bytes, content_type="application/json", secret=SECRET):
+def _post(url, raw: bytes, content_type="application/json", secret=SECRET, extra=None):
     import requests
 
     headers = {name: values[0] for name, values in signed_bytes(raw, content_type, secret).items()}
-    return requests.post(url, data=raw, headers=headers, timeout=30)
+    return requests.post(url, data=raw, headers={**headers, **(extra or {})}, timeout=30)
 
 
 @pytest.mark.parametrize(
@@ -379,6 +430,48 @@ def test_an_unsigned_bad_body_is_refused_before_it_is_read(http_app):
     assert requests.post(http_app, data=b"[]", timeout=30).status_code == 401  # no signature at all
     stale = {"x-slack-request-timestamp": "not-a-number", "x-slack-signature": "v0=é"}
     assert requests.post(http_app, data=b"{}", headers=stale, timeout=30).status_code == 401
+    # A header that is not UTF-8 (Bolt's adapter would fail decoding it): still 401 unsigned...
+    odd = {"x-note": "caf\xe9"}  # requests sends it as latin-1 bytes
+    assert _post(http_app, b"{}", secret="not-the-secret", extra=odd).status_code == 401
+    # ...and a clear 400 when signed, never a 500.
+    reply = _post(http_app, b"{}", extra=odd)
+    assert reply.status_code == 400 and "UTF-8" in reply.json()["message"]
+
+
+def test_a_body_over_the_limit_is_refused_unread(http_app, slack, tmp_path):
+    import http.client
+    from urllib.parse import urlsplit
+
+    from bot.slack.server import MAX_BODY_BYTES, SlackEvents
+
+    # Over the socket: a Content-Length over the limit is answered before any body is sent.
+    address = urlsplit(http_app)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    connection.putrequest("POST", address.path)
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Length", str(MAX_BODY_BYTES + 1))
+    connection.endheaders()
+    reply = connection.getresponse()
+    assert reply.status == 413 and json.loads(reply.read())["error"] == "too_large"
+    connection.close()
+
+    # A chunked body has no Content-Length: it is counted as it arrives (here in process, as
+    # over a socket the client may still be sending when the server answers and closes).
+    chunks = [b"{", b" " * MAX_BODY_BYTES, b"}"]
+    messages = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)]
+    sent = []
+
+    async def receive():
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    bolt, _ = make_app(slack, tmp_path, _QuickRasa())
+    scope = {"type": "http", "method": "POST", "path": "/slack/events", "headers": [], "query_string": b""}
+    asyncio.run(SlackEvents(bolt, signing_secret=SECRET)(scope, receive, send))
+    assert sent[0]["status"] == 413 and json.loads(sent[1]["body"])["error"] == "too_large"
+    assert messages == [{"type": "http.request", "body": b"}", "more_body": False}]  # not read further
 
 
 def test_the_http_entry_hands_good_requests_to_bolt(http_app):
@@ -386,6 +479,101 @@ def test_the_http_entry_hands_good_requests_to_bolt(http_app):
     reply = _post(http_app, challenge)
     assert reply.status_code == 200 and reply.json()["challenge"] == "c-123"
     assert _post(http_app.replace("/slack/events", "/elsewhere"), challenge).status_code == 404
+    import requests
+
+    assert requests.get(http_app, timeout=30).status_code == 404  # only POSTs are Slack's
+
+
+def test_a_signed_event_over_http_is_answered_in_slack(http_app, slack):
+    request = event_request(mention("what is IMT?", ts="1000.1"))
+    raw = request.raw_body.encode()
+    reply = _post(http_app, raw)
+    assert reply.status_code == 200  # the ack; the answer follows on Bolt's listener executor
+    post = slack.wait_for(1)[0]
+    assert post["channel"] == "C1" and post["thread_ts"] == "1000.1" and "you said: what is IMT?" in all_text(post)
+    # Interactivity arrives as a form; a 👎 is stored and acknowledged to the clicker only.
+    record = {"topic": "dosing", "claim_ids": ["c-1"], "citations": ["R1"]}
+    click = click_request("imt_feedback_down", json.dumps(record), channel="D3", message_ts="11.1")
+    assert _post(http_app, click.raw_body.encode(), "application/x-www-form-urlencoded").status_code == 200
+    assert slack.wait_for(1, method="chat.postEphemeral")[0]["channel"] == "D3"
+
+
+def test_a_slow_request_does_not_hold_up_the_others(slack, tmp_path, executor):
+    """Bolt's dispatch runs in a worker thread, not in uvicorn's event loop."""
+
+    bolt, _ = make_app(slack, tmp_path, _QuickRasa(), executor)
+    release, entered = threading.Event(), threading.Event()
+
+    @bolt.middleware
+    def hold(body, next):
+        if (body.get("event") or {}).get("text", "").endswith("hold on"):
+            entered.set()
+            release.wait(30)
+        return next()
+
+    with serving(bolt) as (host, port), ThreadPoolExecutor(max_workers=1) as pool:
+        url = f"http://{host}:{port}/slack/events"
+        slow = pool.submit(_post, url, event_request(mention("hold on", ts="1100.1")).raw_body.encode())
+        assert entered.wait(30)
+        challenge = json.dumps({"type": "url_verification", "challenge": "c-3"}).encode()
+        try:
+            assert _post(url, challenge).json()["challenge"] == "c-3"  # answered while the other waits
+            assert not slow.done()
+        finally:
+            release.set()
+        assert slow.result(timeout=30).status_code == 200
+    assert slack.wait_for(1)[0]["thread_ts"] == "1100.1"
+
+
+def test_the_server_binds_the_configured_host_only(slack, tmp_path, executor):
+    import requests
+
+    bolt, _ = make_app(slack, tmp_path, _QuickRasa(), executor)
+    with serving(bolt, host="127.0.0.2") as (host, port):
+        assert host == "127.0.0.2"
+        challenge = json.dumps({"type": "url_verification", "challenge": "c-2"}).encode()
+        assert _post(f"http://127.0.0.2:{port}/slack/events", challenge).json()["challenge"] == "c-2"
+        with pytest.raises(requests.ConnectionError):  # not on every interface: not on 127.0.0.1
+            requests.post(f"http://127.0.0.1:{port}/slack/events", data=challenge, timeout=30)
+
+
+def test_host_and_port_come_from_the_settings(monkeypatch):
+    assert Settings().slack_host == "127.0.0.1"  # loopback unless told otherwise
+    monkeypatch.setenv("SLACK_HOST", "0.0.0.0")
+    monkeypatch.setenv("SLACK_PORT", "3100")
+    settings = SlackSettings.from_settings(Settings(slack_mode="http", slack_bot_token="x", slack_signing_secret="s"))
+    assert (settings.host, settings.port) == ("0.0.0.0", 3100)
+    for bad in ("", "  "):
+        with pytest.raises(ValueError, match="SLACK_HOST"):
+            Settings(slack_host=bad)
+    with pytest.raises(ValueError):
+        Settings(slack_port=70000)
+
+
+def test_main_serves_http_mode_on_the_configured_address(monkeypatch):
+    import bot.slack.app as slack_app
+
+    served = {}
+
+    class FakeServer:
+        def run(self):
+            served["ran"] = True
+
+    def fake_make_server(app, **kwargs):
+        served.update(app=app, **kwargs)
+        return FakeServer()
+
+    settings = Settings(
+        slack_mode="http", slack_bot_token="xoxb-x", slack_signing_secret="s3", slack_host="10.1.2.3", slack_port=3111
+    )
+    monkeypatch.setattr(slack_app, "get_settings", lambda: settings)
+    # No stores, Rasa client or Bolt app of its own (Bolt's App checks its token with Slack).
+    for name in ("RasaClient", "FeedbackStore", "EventLog"):
+        monkeypatch.setattr(slack_app, name, lambda *args: None)
+    monkeypatch.setattr(slack_app, "build_app", lambda **kwargs: "the Bolt app")
+    monkeypatch.setattr(slack_app, "make_server", fake_make_server)
+    assert slack_app.main() == 0
+    assert served == {"app": "the Bolt app", "host": "10.1.2.3", "port": 3111, "signing_secret": "s3", "ran": True}
 
 
 # --- the assistant's rate limit (429) -------------------------------------------------------

@@ -5,7 +5,9 @@ Direct messages and @mentions; in channels the answer goes in the thread, and ea
 within Slack's 3 seconds and the Rasa round trip runs after the ack. Retried events
 (X-Slack-Retry-Num, or an event id seen before) are not answered twice. When the assistant
 rate-limits the app (429), the asker gets a short note, visible to them only, saying how long
-to wait. In HTTP mode every request is checked before Bolt reads it (bot/slack/server.py).
+to wait. HTTP mode is Bolt's ASGI adapter under uvicorn, on SLACK_HOST:SLACK_PORT
+(127.0.0.1:3000 unless set), and every request is checked before Bolt reads it
+(bot/slack/server.py).
 
     SLACK_MODE=socket SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… python -m bot.slack.app
     SLACK_MODE=http SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… python -m bot.slack.app  # POST /slack/events
@@ -25,7 +27,7 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.rendering.common import read_bot_message
-from bot.rendering.slack import ACTION_AUDIENCE, ACTION_FEEDBACK, ACTION_SUGGEST, fallback_text, render_blocks
+from bot.rendering.slack import ACTION_AUDIENCE, ACTION_FEEDBACK, ACTION_SUGGEST, render_messages
 from bot.slack.rasa_client import RasaClient, RateLimited
 from bot.slack.server import make_server
 from bot.stores.event_log import EventLog
@@ -50,6 +52,7 @@ class SlackSettings:
     bot_token: str
     app_token: Optional[str]
     signing_secret: Optional[str]
+    host: str
     port: int
 
     @classmethod
@@ -70,6 +73,7 @@ class SlackSettings:
             str(settings.slack_bot_token),
             settings.slack_app_token,
             settings.slack_signing_secret,
+            settings.slack_host,
             settings.slack_port,
         )
 
@@ -167,15 +171,16 @@ def build_app(
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=UNAVAILABLE)
             return
         for reply in replies:
-            message = read_bot_message(reply)
-            client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                blocks=render_blocks(message),
-                text=fallback_text(message),
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            # Usually one Slack message; an answer of more than 50 blocks goes on in more.
+            for part in render_messages(read_bot_message(reply)):
+                client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=thread_ts,
+                    blocks=part.blocks,
+                    text=part.text,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
 
     @app.event("message")
     def direct_message(event: Dict[str, Any], body: Dict[str, Any], client: WebClient) -> None:
@@ -238,10 +243,11 @@ def main() -> int:
 
         SocketModeHandler(app, settings.app_token).start()
     else:
-        # Not Bolt's App.start: its server hands Bolt bodies that make it raise (server.py).
-        server = make_server(app, settings.port, "/slack/events", signing_secret=settings.signing_secret)
-        logger.info("Slack app listening on port %d, POST /slack/events", settings.port)
-        server.serve_forever()
+        # Bolt's ASGI adapter under uvicorn, each request checked first (server.py); not
+        # App.start, Bolt's development server.
+        server = make_server(app, host=settings.host, port=settings.port, signing_secret=settings.signing_secret)
+        logger.info("Slack app listening on %s:%d, POST /slack/events", settings.host, settings.port)
+        server.run()  # exits with status 1 when it cannot bind (uvicorn logs why)
     return 0
 
 

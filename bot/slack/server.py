@@ -1,24 +1,30 @@
-"""The Slack app's HTTP entry (SLACK_MODE=http): POST /slack/events.
+"""The Slack app's HTTP entry (SLACK_MODE=http): POST /slack/events, served by uvicorn.
 
-Bolt builds its request object from the raw body and raises on a body that is not a JSON
-object (`[]`, `"x"`, `3`, `null`, invalid JSON, a `payload` field that is not one), before
-any of our middleware or listeners run; its development server then drops the connection.
-Here every body is checked first: the signature (401, as Bolt would answer), then the
-shape (400 with a message saying what Slack sends), and only a request Bolt can read
-reaches `app.dispatch`.
+Bolt's ASGI adapter (`slack_bolt.adapter.asgi`, made for the sync `App`) turns HTTP into
+Bolt requests and responses; uvicorn serves it, on SLACK_HOST (127.0.0.1 unless set) and
+SLACK_PORT. `SlackEvents`, a small ASGI app in front of the adapter, checks every POST
+first, because Bolt builds its request object from the raw body and raises on a body that
+is not a JSON object (`[]`, `"x"`, `3`, `null`, invalid JSON, a `payload` field that is not
+one) before any of our middleware or listeners run, and the adapter decodes headers and body
+as UTF-8 without asking: either way the client would get a 500. Here the order is: the size
+(413), the signature (401, as Bolt would answer), then the shape (400 with a message saying
+what Slack sends), and only a request Bolt can read reaches the adapter.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import logging
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, Mapping, Optional, Sequence, Union
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, MutableMapping, Optional, Sequence, Tuple, Union
 
+import uvicorn
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.adapter.asgi import SlackRequestHandler
+from slack_bolt.adapter.asgi.http_response import AsgiHttpResponse
 from slack_bolt.request.internals import build_normalized_headers, extract_content_type, parse_body
 
 logger = logging.getLogger(__name__)
@@ -26,6 +32,12 @@ MAX_BODY_BYTES = 1_000_000  # Slack's payloads are far smaller
 MAX_SIGNATURE_AGE = 5 * 60  # seconds, as Bolt and Slack's SDKs allow
 SLACK_BODY = "Slack sends a JSON object (Events API) or a form whose 'payload' field is a JSON object (interactivity)."
 Headers = Mapping[str, Union[str, Sequence[str]]]
+
+# ASGI's three callables, loosely typed (ASGI messages are plain dicts).
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 
 def _json_response(status: int, error: str, message: str) -> BoltResponse:
@@ -78,52 +90,142 @@ def read_request(
         return bad_request(SLACK_BODY)
 
 
-def handle(
-    app: App, raw: bytes, headers: Headers, query: str = "", signing_secret: Optional[str] = None
-) -> BoltResponse:
-    """One POST to /slack/events: checked, then dispatched to the Bolt app."""
-    request = read_request(raw, headers, query, signing_secret)
-    if isinstance(request, BoltResponse):
-        return request
-    return app.dispatch(request)
+class BoltAdapter(SlackRequestHandler):
+    """Bolt's ASGI adapter for the sync `App`, with `App.dispatch` run in a worker thread.
+
+    The adapter as shipped calls `App.dispatch` inside the event loop, where anything slow in
+    it (Bolt's auth.test on the first request, our SQLite event log) would hold up every other
+    request. The listeners themselves run after the ack on Bolt's listener executor either way.
+    """
+
+    async def dispatch(self, request: Any) -> BoltResponse:
+        bolt_request = BoltRequest(
+            body=await request.get_raw_body(), query=request.query_string, headers=request.get_headers()
+        )
+        return await asyncio.get_running_loop().run_in_executor(None, self.app.dispatch, bolt_request)
+
+
+class _Disconnected(Exception):
+    pass
+
+
+class SlackEvents:
+    """The ASGI app uvicorn serves: every POST to `path` checked, then Bolt's adapter."""
+
+    def __init__(self, app: App, path: str = "/slack/events", signing_secret: Optional[str] = None) -> None:
+        self.path = path
+        self.signing_secret = signing_secret
+        self.adapter = BoltAdapter(app, path)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path:
+            await self.adapter(scope, receive, send)  # lifespan, and the adapter's 404s
+            return
+        headers, headers_are_utf8 = _headers(scope.get("headers") or [])
+        query_bytes = bytes(scope.get("query_string") or b"")
+        declared = (headers.get("content-length") or ["0"])[0]
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            await _send(send, _too_large())  # not read at all
+            return
+        try:
+            raw = await _read_body(receive, MAX_BODY_BYTES)
+        except _Disconnected:
+            return
+        if raw is None:
+            await _send(send, _too_large())
+            return
+        request = read_request(raw, headers, query_bytes.decode("latin-1"), self.signing_secret)
+        if isinstance(request, BoltResponse):
+            await _send(send, request)
+            return
+        if not headers_are_utf8 or not _is_utf8(query_bytes):
+            # Signed, but Bolt's adapter decodes headers and query as UTF-8 and would fail.
+            await _send(send, bad_request("Header values and the query string must be UTF-8 text. " + SLACK_BODY))
+            return
+        await self.adapter(scope, _replay(raw, receive), send)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _headers(raw_headers: Sequence[Tuple[bytes, bytes]]) -> Tuple[Dict[str, List[str]], bool]:
+    """ASGI's header pairs as {lower-case name: [values]}; latin-1 (HTTP's own reading of
+    bytes, which never fails) where a value is not UTF-8, and whether all of them were."""
+    headers: Dict[str, List[str]] = {}
+    all_utf8 = True
+    for name, value in raw_headers:
+        all_utf8 = all_utf8 and _is_utf8(value)
+        text = value.decode("utf-8") if _is_utf8(value) else value.decode("latin-1")
+        headers.setdefault(name.decode("latin-1").lower(), []).append(text)
+    return headers, all_utf8
+
+
+async def _read_body(receive: Receive, limit: int) -> Optional[bytes]:
+    """The whole body, or None once it grows past `limit` (a chunked body has no length)."""
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
+        body.extend(message.get("body") or b"")
+        if len(body) > limit:
+            return None
+        if not message.get("more_body"):
+            return bytes(body)
+
+
+def _replay(raw: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the adapter the body already read, then the client's own."""
+    pending: List[Message] = [{"type": "http.request", "body": raw, "more_body": False}]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
+
+
+def _too_large() -> BoltResponse:
+    return _json_response(413, "too_large", f"At most {MAX_BODY_BYTES} bytes. " + SLACK_BODY)
+
+
+async def _send(send: Send, response: BoltResponse) -> None:
+    body = response.body if isinstance(response.body, str) else json.dumps(response.body)
+    asgi = AsgiHttpResponse(status=response.status, headers=response.headers, body=body)
+    await send(asgi.get_response_start())
+    await send(asgi.get_response_body())
 
 
 def make_server(
-    app: App, port: int, path: str = "/slack/events", host: str = "0.0.0.0", signing_secret: Optional[str] = None
-) -> ThreadingHTTPServer:
-    """An HTTP server like Bolt's development server (`App.start`), with `handle` in front."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            request_path, _, query = self.path.partition("?")
-            if request_path != path:
-                self._send(BoltResponse(status=404, body=""))
-                return
-            try:
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                self._send(bad_request("Content-Length must be a number."))
-                return
-            if length < 0 or length > MAX_BODY_BYTES:
-                self._send(_json_response(413, "too_large", f"At most {MAX_BODY_BYTES} bytes. " + SLACK_BODY))
-                return
-            raw = self.rfile.read(length)
-            headers: Dict[str, Any] = {name: self.headers.get_all(name) for name in self.headers}
-            self._send(handle(app, raw, headers, query, signing_secret))
-
-        def _send(self, response: BoltResponse) -> None:
-            body = response.body if isinstance(response.body, str) else json.dumps(response.body)
-            data = body.encode("utf-8")
-            self.send_response(response.status)
-            for name, values in response.headers.items():
-                for value in values:
-                    self.send_header(name, value)
-            if "content-length" not in response.headers:
-                self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # the access log would name Slack's request paths only, but keep it quiet like the rest
-
-    return ThreadingHTTPServer((host, port), Handler)
+    app: App,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    path: str = "/slack/events",
+    signing_secret: Optional[str] = None,
+) -> uvicorn.Server:
+    """uvicorn serving `SlackEvents` on host:port (port 0: a free one; `server.servers`
+    name it once `server.started`). `server.run()` serves until SIGINT/SIGTERM, or until
+    `server.should_exit` is set from another thread."""
+    config = uvicorn.Config(
+        SlackEvents(app, path, signing_secret),
+        host=host,
+        port=port,
+        interface="asgi3",
+        # The pure-Python HTTP parser and asyncio's loop that uvicorn itself depends on, not
+        # whatever httptools/uvloop happen to be installed (Rasa's Sanic brings both).
+        http="h11",
+        loop="asyncio",
+        ws="none",
+        lifespan="off",
+        log_config=None,  # the process's logging as it is (main() sets it up)
+        access_log=False,  # Slack's request paths only, but no per-request logs (README, Privacy)
+        server_header=False,
+        proxy_headers=False,  # nothing here reads the client's address
+        timeout_graceful_shutdown=10,
+    )
+    return uvicorn.Server(config)
