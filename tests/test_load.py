@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence
 
+import aiohttp
 import pytest
 import yaml
 from aiohttp import web
@@ -464,3 +465,38 @@ def test_a_load_of_64_conversations_loses_duplicates_and_confuses_nothing(stack)
     scripts = Counter(summary["scripts"])
     assert set(scripts) == {script.name for script in load_scripts()}, "every kind of conversation ran"
     assert time.monotonic() - started < E2E_BUDGET_S + 60
+
+
+# --- what the full load found: a request written late to the action server --------------------
+# Rasa connects to the action server for each action and writes the request when its event
+# loop gets to it; under load that was more than the action server's keep-alive timeout (5 s
+# by default), which closed the connection, so the action failed (bot/tools/serve.py,
+# ACTIONS_ENV). STALL_S is past that default and its check interval (closed within 5-7.5 s).
+STALL_S = 8.0
+
+
+class StallingConnector(aiohttp.TCPConnector):
+    """Connects, then blocks the event loop before the request is written, as a busy Rasa
+    server's loop does."""
+
+    def __init__(self, stall_s: float) -> None:
+        super().__init__(force_close=True)
+        self.stall_s = stall_s
+
+    async def connect(self, req, traces, timeout):
+        connection = await super().connect(req, traces, timeout)
+        time.sleep(self.stall_s)
+        await asyncio.sleep(0)  # the loop sees what happened to the socket meanwhile
+        return connection
+
+
+async def request_written_late(url: str, stall_s: float) -> int:
+    timeout = aiohttp.ClientTimeout(total=stall_s + 30)
+    async with aiohttp.ClientSession(connector=StallingConnector(stall_s)) as session, session.get(
+        url, timeout=timeout
+    ) as reply:
+        return reply.status
+
+
+def test_the_action_server_waits_for_a_request_written_seconds_after_connecting(stack):
+    assert asyncio.run(request_written_late(f"{stack.actions_url}/health", STALL_S)) == 200
