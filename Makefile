@@ -6,7 +6,7 @@ COMMON := source bot/common.sh
 UNIT := -m "not e2e and not browser and not scaleout"
 
 .DEFAULT_GOAL := help
-.PHONY: help install train validate run shell lint types check test-unit test-e2e test-scaleout test eval eval-retrieval bench profile audit prod-up prod-down
+.PHONY: help install train validate run shell lint types check test-unit test-e2e test-scaleout test eval eval-retrieval bench profile load-test audit prod-up prod-down
 
 help:  ## list the tasks
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -64,6 +64,10 @@ bench: train  ## ours vs a stock `rasa init` assistant, same run: results/bench/
 
 profile: train  ## where a message's time goes, stage by stage (results/bench/stages.json)
 	@$(COMMON); "$$PY" -m bot.tools.profile_stages
+
+# Extra options: make load-test LOAD_ARGS="--messages 1000 --ports 5400-5499" (python -m bot.tools.load_test --help).
+load-test: train  ## 5,000 messages over 64 concurrent conversations, every tracker checked (results/load/)
+	@$(COMMON); "$$PY" -m bot.tools.load_test $(LOAD_ARGS)
 
 audit:  ## pip-audit of requirements.lock against PyPI's advisories (needs the network; CI runs it)
 	@$(COMMON); run_audit

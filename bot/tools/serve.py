@@ -31,6 +31,14 @@ MODEL = ROOT / "models" / "imt.tar.gz"
 ENDPOINTS = ROOT / "endpoints.yml"
 CREDENTIALS = ROOT / "credentials.yml"
 READY_TIMEOUT_S = 300
+# Rasa opens a new connection to the action server for every action and writes the request
+# when its event loop gets to it, which under load can be seconds after connecting. The
+# action server (Sanic) closes a connection on which nothing has arrived for its keep-alive
+# timeout, 5 s by default; the action then fails ("Can not write request body"), Rasa drops
+# its events and the user gets the stand-in reply (found by the load test, README "Load
+# test"). As long as Sanic's request timeout instead; SANIC_KEEP_ALIVE_TIMEOUT in the
+# environment wins.
+ACTIONS_ENV = {"SANIC_KEEP_ALIVE_TIMEOUT": "60"}
 HEALTH_PATH = "/webhooks/rest/health"
 ACTIONS, RASA = "action server", "Rasa server"
 
@@ -164,7 +172,8 @@ def running_stack(
                 logs[1],
             ),
         ]
-        starters = [functools.partial(_start, command, log, run_env) for command, log in commands]
+        envs = [{**ACTIONS_ENV, **run_env}, run_env]
+        starters = [functools.partial(_start, command, log, env) for (command, log), env in zip(commands, envs)]
         try:
             for start in starters:
                 processes.append(start())
