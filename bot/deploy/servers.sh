@@ -18,6 +18,9 @@ export SANIC_REAL_IP_HEADER=x-real-ip   # nginx passes the client's address (rat
 # How long a message may wait for its conversation's lock (Rasa's default, 60 s, drops the
 # tail of a burst of one conversation's messages on a loaded machine, with an error reply).
 export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-120}"
+# The action servers keep an idle connection 60 s, not Sanic's 5 s: Rasa may write a
+# request late on a busy loop (bot/tools/serve.py, ACTIONS_ENV; README "Load test").
+export SANIC_KEEP_ALIVE_TIMEOUT="${SANIC_KEEP_ALIVE_TIMEOUT:-60}"
 export IMT_FEEDBACK_DB="${IMT_FEEDBACK_DB:-$IMT_PROD_DIR/feedback.db}"
 export IMT_SLACK_DB="${IMT_SLACK_DB:-$IMT_PROD_DIR/slack.db}"
 
