@@ -38,6 +38,10 @@ http {
   uwsgi_temp_path $DIR/tmp/uwsgi;
   scgi_temp_path $DIR/tmp/scgi;
   client_max_body_size 1m;
+  # Run as root, nginx's workers are another user that may not enter the project's folder:
+  # bodies and replies stay in memory, never in the temporary files above.
+  client_body_buffer_size 1m;
+  proxy_max_temp_file_size 0;
 
   upstream rasa {
     least_conn;
