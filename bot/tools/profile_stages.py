@@ -4,7 +4,7 @@ python -m bot.tools.profile_stages [--conversations 20] [--out results/bench/sta
 
 Starts the stack as the run command does (its action server answers), loads the same model
 into a Rasa agent in this process with the same endpoints, and sends it conversations of
-first questions, follow-ups, chit-chat, out-of-scope questions and emergencies. Each stage
+the bench's mix (first questions, follow-ups, chit-chat, out-of-scope questions and emergencies). Each stage
 is timed by a wrapper around the Rasa method that does it:
 
   tracker store: read    MessageProcessor.get_tracker
@@ -31,24 +31,18 @@ import time
 import uuid
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Callable, DefaultDict, Dict, List, Tuple
+from typing import Any, Callable, DefaultDict, Dict, List
 
 import structlog
 import yaml
 
 from bot import rasa_server
 from bot.tools.api_access import Access
+from bot.tools.bench.messages import load_mix
 from bot.tools.serve import MODEL, ROOT, running_stack
 
-# (first question, follow-ups): a conversation each, cycled.
-CONVERSATIONS: Tuple[Tuple[str, ...], ...] = (
-    ("What is the dose of crizotinib?", "and for children?", "what are its side effects?", "thanks"),
-    ("how is IMT diagnosed?", "what about ALK negative tumours?", "is a biopsy always needed?"),
-    ("hi", "what is the prognosis after surgery?", "how often does it come back?"),
-    ("what's the dose of ibuprofen for a migraine?", "ok, what is an inflammatory myofibroblastic tumor?"),
-    ("my son on crizotinib has a fever of 39.5 and is shivering", "what should I do?"),
-    ("can crizotinib cause vision problems?", "is that common?", "what should I tell the doctor?"),
-)
+# Messages per conversation: the bench's realistic mix (bot/tools/bench/messages.yml).
+CONVERSATION_LENGTH = 5
 STAGES = (
     ("tracker store: read", "rasa.core.processor", "MessageProcessor", "get_tracker"),
     ("NLU", "rasa.core.processor", "MessageProcessor", "parse_message"),
@@ -167,15 +161,16 @@ async def _profile(actions_url: str, conversations: int, workdir: Path) -> Dict[
     clock = StageClock()
     requests = _instrument(clock)
     per_message: List[Dict[str, float]] = []
+    mix = load_mix()
     for number in range(conversations):
         sender = f"profile-{uuid.uuid4().hex[:8]}"
-        for text in CONVERSATIONS[number % len(CONVERSATIONS)]:
+        for message in mix.conversation(number, CONVERSATION_LENGTH):
             started = time.perf_counter()
-            await agent.handle_message(UserMessage(text, CollectingOutputChannel(), sender))
+            await agent.handle_message(UserMessage(message.text, CollectingOutputChannel(), sender))
             stages = clock.take()
             stages["total"] = (time.perf_counter() - started) * 1000
             per_message.append(stages)
-    skip = len(CONVERSATIONS[0])  # the first conversation warms caches up
+    skip = CONVERSATION_LENGTH  # the first conversation warms caches up
     replayed = await _replay(requests)
     return summarize(per_message[skip:], replayed)
 
