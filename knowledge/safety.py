@@ -117,6 +117,12 @@ class Context(BaseModel):
     not_past: List[str]
     not_hypothetical: List[str]
     idioms: List[str]
+    # "she's fine now", "back to normal since": what happened is over. Never dismisses the
+    # categories in `still_urgent_when_resolved` (a child who swallowed capsules and "seems
+    # fine" is still a poisoning).
+    resolved: List[str] = []
+    still_urgent_when_resolved: List[str] = []
+    resolved_unless_followed_by: List[str] = []
 
 
 class SafetyTaxonomy(BaseModel):

@@ -15,7 +15,7 @@ import functools
 import itertools
 import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Dict, Iterable, List, Optional, Set, Tuple
 
 import spacy
@@ -46,6 +46,9 @@ _NUMBER = re.compile(r"^(\d{2,3}(?:\.\d)?)(c|f)?$")
 class TriageVerdict:
     level: TriageLevel
     category: str
+    # The matched words' own clause says it is happening now ("since this morning", "is
+    # coughing"): the classifier's veto does not apply to such a match.
+    now: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,12 @@ class TriageDetector:
             ("happening_now", context.happening_now),
             ("not_past", context.not_past),
             ("not_hypothetical", context.not_hypothetical),
+            ("resolved", context.resolved),
         ):
             self._phrases.add(label, [self.nlp.make_doc(phrase) for phrase in phrases])
         self._negations = {self.lemma(word) for word in context.negations}
+        self._still_urgent_when_resolved = set(context.still_urgent_when_resolved)
+        self._unless_followed_by = [tuple(self.normalize(p).split()) for p in context.resolved_unless_followed_by]
         self._topic_words = {self.lemma(word) for word in context.self_harm_topic_words}
         self._question_starts = [
             tuple(self.nlp.make_doc(start).text.split()) for start in context.general_question_starts
@@ -276,6 +282,37 @@ class TriageDetector:
     def _years(span: Span) -> bool:
         return any(re.fullmatch(r"(?:19|20)\d\d", t.text) for t in span)
 
+    def _now_in_clause(self, doc: Doc, match: _Match, hits: List[Tuple[str, int, int]]) -> bool:
+        """The match's own clause puts it in the present ("since this morning", "is coughing"),
+        not counting the "now" of a phrase saying it is over ("fine now")."""
+        clause = self._clause(doc, match.start, match.end)
+        over = [(start, end) for label, start, end in hits if label == "resolved"]
+        present = any(
+            label in {"present", "happening_now"}
+            and clause.start <= start
+            and end <= clause.end
+            and not any(rs <= start and end <= re_ for rs, re_ in over)
+            for label, start, end in hits
+        )
+        return present or self._progressive(clause)
+
+    def _resolved(self, doc: Doc, match: _Match, hits: List[Tuple[str, int, int]]) -> bool:
+        """The message says it is over ("he is fine now") and the match's clause says nothing
+        of the present. Only for emergencies: "fine otherwise" is how urgent messages end."""
+        if match.category in self._still_urgent_when_resolved or self.taxonomy.level_of(match.category) != (
+            TriageLevel.emergency
+        ):
+            return False
+
+        def over(start: int, end: int) -> bool:
+            negated = any(t.lower_ in self._negations for t in doc[max(0, start - 2) : start])
+            after = [t.lower_ for t in doc[end : end + 4]]
+            qualified = any(tuple(after[i : i + len(w)]) == w for w in self._unless_followed_by for i in range(4))
+            return not (negated or qualified or start <= match.start < end)
+
+        said_over = any(label == "resolved" and over(start, end) for label, start, end in hits)
+        return said_over and not self._now_in_clause(doc, match, hits)
+
     def _dismissed(self, doc: Doc, match: _Match, hits: List[Tuple[str, int, int]]) -> Optional[str]:
         """Why a match does not count (None: it counts)."""
         if any(label == "idiom" and start < match.end and end > match.start for label, start, end in hits):
@@ -302,6 +339,8 @@ class TriageDetector:
             and (match.category != "self_harm" or self._names_topic_only(doc, match))
         ):
             return "general question"
+        if self._resolved(doc, match, hits):
+            return "resolved"
         past_in_sentence = self._live_past(doc, sent, hits)
         past_in_clause = [
             (start, end) for start, end in past_in_sentence if clause.start <= start and end <= clause.end
@@ -389,7 +428,8 @@ class TriageDetector:
         order = {c.id: n for n, c in enumerate(self.taxonomy.categories)}
         level_of = {c.id: c.level for c in self.taxonomy.categories}
         best = min(kept, key=lambda m: (LEVEL_ORDER.index(level_of[m.category]), order[m.category]))
-        return TriageVerdict(level_of[best.category], best.category)
+        now = any(m.category == best.category and self._now_in_clause(doc, m, hits) for m in kept)
+        return TriageVerdict(level_of[best.category], best.category, now)
 
     def explain(self, text: str) -> List[Tuple[str, str, Optional[str]]]:
         """(category, matched words, dismissed?) for every match: for tuning on the dev set."""

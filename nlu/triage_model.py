@@ -116,7 +116,9 @@ def combine(
     if rules is not None and rules.level == TriageLevel.crisis:
         return rules
     if rules is not None and rules.level == TriageLevel.emergency:
-        return rules if p_alarm >= opinion.veto_below else None
+        # A match its own clause places in the present ("melaena since this morning") is
+        # never vetoed: the classifier may simply not know the word.
+        return rules if rules.now or p_alarm >= opinion.veto_below else None
     if p_alarm >= opinion.flag_at and words >= opinion.min_words:
         category = max(alarm, key=lambda label: alarm[label])
         level = taxonomy.level_of(category)

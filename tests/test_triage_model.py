@@ -3,8 +3,8 @@
 import pytest
 
 from knowledge.safety import load_safety_examples
-from nlu.triage import get_detector
-from nlu.triage_model import TriageModel, ordinary_messages
+from nlu.triage import TriageVerdict, get_detector
+from nlu.triage_model import TriageModel, combine, ordinary_messages
 
 
 @pytest.fixture(scope="module")
@@ -31,3 +31,33 @@ def test_alarm_probabilities_are_the_pipelines_own(model, text):
     assert got and set(got) == set(model.alarm_labels)
     for label, probability in got.items():
         assert probability == pytest.approx(expected[label], abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        # Over now, said so, nothing of the present in the match's clause: not an emergency now.
+        ("he fainted in the shower yesterday evening, he's fine now. should i tell his team?", None),
+        ("her lips looked a bit blue after the cold pool but within minutes she was pink and chatty", None),
+        # A poisoning is one even when the child seems fine; a fever may be masked by paracetamol.
+        ("my toddler swallowed two of my crizotinib capsules but he seems fine now", "overdose_poisoning"),
+        ("my son has a temperature of 39.1, gave him calpol and he is fine now", "fever"),
+        # "fine now but still ...", "fine otherwise": not over after all.
+        ("he had a seizure, he is fine now but still very drowsy and confused", "neurological"),
+        ("she fainted twice this morning, fine now otherwise", "neurological"),
+    ],
+)
+def test_an_emergency_said_to_be_over_is_dismissed_only_when_it_is(text, category):
+    verdict = get_detector().classify(text)
+    assert (verdict.category if verdict else None) == category, get_detector().explain(text)
+
+
+def test_a_rule_match_in_the_present_is_never_vetoed():
+    detector = get_detector()
+    taxonomy = detector.taxonomy
+    present = detector.classify("passing melaena since this morning, 3 times now, dizzy when I stand")
+    assert present is not None and present.now
+    # The classifier may not know "melaena": even at probability 0 the rules' emergency stands.
+    assert combine(present, {"bleeding": 0.0}, taxonomy, words=12) == present
+    undated = TriageVerdict(present.level, present.category, now=False)
+    assert combine(undated, {"bleeding": 0.0}, taxonomy, words=12) is None
