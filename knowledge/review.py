@@ -43,7 +43,9 @@ def reviewer_name(value: str) -> str:
     """The reviewer as answers show them: "Name, role"."""
     name, _, role = value.partition(",")
     if not (name.strip() and role.strip()):
-        raise argparse.ArgumentTypeError(f'give the reviewer as "Name, role" (e.g. "Dr Jane Roe, oncologist"), not {value!r}')
+        raise argparse.ArgumentTypeError(
+            f'give the reviewer as "Name, role" (e.g. "Dr Jane Roe, oncologist"), not {value!r}'
+        )
     return f"{name.strip()}, {role.strip()}"
 
 
@@ -62,7 +64,9 @@ def listing(kb: KnowledgeBase, today: dt.date, period_months: int, status: Optio
         due = sum(review_due(e.review, today, period_months) for e in entries)
         extra = f", {due} review due" if due else ""
         lines.append(f"{STATUS_HEADINGS[group_status]}: {len(entries)}{extra}")
-        lines.extend(f"  {e.id:<{width}}  {e.topic.value:<12}  {describe(e.review, today, period_months)}" for e in entries)
+        lines.extend(
+            f"  {e.id:<{width}}  {e.topic.value:<12}  {describe(e.review, today, period_months)}" for e in entries
+        )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -109,7 +113,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     entries = [_entry(kb, entry_id) for entry_id in args.entries]  # all known before anything is written
     for entry in entries:
         sign_off = record(approvals, entry, kb.references, decision, args.reviewer, getattr(args, "note", None))
-        print(f"{entry.id}: {decision.value} by {sign_off.reviewer} at {sign_off.at.isoformat()} ({sign_off.content_hash})")
+        when = sign_off.at.isoformat()
+        print(f"{entry.id}: {decision.value} by {sign_off.reviewer} at {when} ({sign_off.content_hash})")
     print(f"recorded in {approvals}")
     return 0
 

@@ -245,7 +245,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--format", choices=["html", "md"], default="html")
     parser.add_argument("--out", type=Path, help="file to write (default: stdout)")
     parser.add_argument(
-        "--changed-since-approval", action="store_true", help="only entries changed since their approval, with the changes"
+        "--changed-since-approval",
+        action="store_true",
+        help="only entries changed since their approval, with the changes",
     )
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="the knowledge base (default: knowledge/data)")
     parser.add_argument("--approvals", type=Path, help="the sign-off log (default: IMT_APPROVALS_FILE)")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any, Dict, Mapping
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Union
 
 if TYPE_CHECKING:  # the schema imports hash_content for its own validation
     from knowledge.schema import Entry, Reference
@@ -31,7 +31,7 @@ NOT_CLINICAL_REFERENCE_FIELDS = {"note"}
 
 def clinical_content(entry: Entry, references: Mapping[str, Reference]) -> Dict[str, Any]:
     """The part of an entry a sign-off covers, as plain JSON-like data (kept in the log)."""
-    exclude: Dict[str, Any] = {name: True for name in NOT_CLINICAL_ENTRY_FIELDS}
+    exclude: Dict[Union[int, str], Any] = {name: True for name in NOT_CLINICAL_ENTRY_FIELDS}
     exclude["misconceptions"] = {"__all__": {"statements"}}
     content: Dict[str, Any] = json.loads(entry.json(exclude=exclude))
     cited = sorted({ref_id for claim in entry.claims for ref_id in claim.cites})

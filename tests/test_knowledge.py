@@ -128,7 +128,7 @@ def test_an_entry_cannot_approve_itself_in_its_yaml(tmp_path):
     def approve(entries):
         entries[0]["review"] = {"status": "approved", "reviewer": "A Name, oncologist", "last_reviewed": "2026-11-29"}
 
-    with pytest.raises(ValueError, match="knowledge.review approve"):
+    with pytest.raises(ValueError, match=r"knowledge\.review approve"):
         load_knowledge_base(_write_kb(tmp_path, approve))
 
 
@@ -148,6 +148,9 @@ def test_duplicate_claim_ids_fail(kb):
 
 def test_approved_only_serves_only_approved_entries():
     mixed, log = DATA / "kb_mixed_review", DATA / "kb_mixed_review_approvals.yml"
-    assert {e.id for e in load_knowledge_base(mixed, approvals_file=log).entries} == {"approved-dose", "unreviewed-food"}
+    assert {e.id for e in load_knowledge_base(mixed, approvals_file=log).entries} == {
+        "approved-dose",
+        "unreviewed-food",
+    }
     approved = load_knowledge_base(mixed, approved_only=True, approvals_file=log)
     assert [e.id for e in approved.entries] == ["approved-dose"]
