@@ -15,12 +15,11 @@ from knowledge import templates as messages
 from knowledge.context import FACETS, Context
 from knowledge.premises import FalsePremise, get_premise_detector
 from knowledge.ranker import Ranked, claim_order, get_ranker
-from knowledge.review_state import review_due
+from knowledge.review_state import answer_review
 from knowledge.schema import (
     AnswerClaim,
     AnswerEntities,
     AnswerPayload,
-    AnswerReview,
     AnswerSection,
     Audience,
     Citation,
@@ -215,25 +214,6 @@ def _reviewed_part(kb: KnowledgeBase, selection: Selection, nearest: Callable[[]
     )
 
 
-def _answer_review(entry: Entry, today: dt.date, period_months: int) -> AnswerReview:
-    review, approval = entry.review, entry.review.last_approval
-    if review.status in (ReviewStatus.approved, ReviewStatus.changes_requested):
-        reviewer, reviewed_on = review.reviewer, review.last_reviewed
-    elif approval is not None:  # approved once, changed since: say whose review it no longer is
-        reviewer, reviewed_on = approval.reviewer, approval.at.date()
-    else:
-        reviewer, reviewed_on = None, None
-    return AnswerReview(
-        entry_id=entry.id,
-        title=entry.title,
-        status=review.status,
-        reviewer=reviewer,
-        reviewed_on=reviewed_on,
-        review_due=review_due(review, today, period_months),
-        changed_since_approval=review.changed_since_approval,
-    )
-
-
 def _sections(selection: Selection, audience: Audience, cite: Callable[[str], int]) -> List[AnswerSection]:
     """The correction first, then the answer's claims by kind of evidence, the kind of
     the most specific claim first."""
@@ -329,7 +309,7 @@ def compose_answer(
         # An answer is only as reviewed as its least-reviewed entry.
         review_status=min(statuses, key=_STATUS_ORDER.index) if statuses else None,
         last_reviewed=min(dates) if dates else None,
-        reviews=[_answer_review(e, today or dt.date.today(), settings.review_period_months) for e in selection.entries],
+        reviews=[answer_review(e, today or dt.date.today(), settings.review_period_months) for e in selection.entries],
         claim_ids=[c.id for s in sections for c in s.claims],
     )
 

@@ -1,7 +1,7 @@
 """Plain-text rendering of an answer payload: REST `text`, rasa shell, transcripts.
 
 The core's own renderer (the action server puts this text beside the payload); the
-channel renderers in bot/rendering build on the same review line.
+channel renderers in bot/rendering build on the same review lines (one per entry used).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
-"""An entry's review state for curators and reviewers: how old, whether due again
-(IMT_REVIEW_PERIOD_MONTHS), and in one line of words (the listing and the review sheet)."""
+"""An entry's review state: how old, whether due again (IMT_REVIEW_PERIOD_MONTHS), in one
+line of words for curators (the listing and the review sheet), and as answers carry it."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 
-from knowledge.schema import Review, ReviewStatus
+from knowledge.schema import AnswerReview, Entry, Review, ReviewStatus
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -37,3 +37,23 @@ def describe(review: Review, today: dt.date, period_months: int) -> str:
     if review.changed_since_approval and approval is not None:
         return f"CHANGED since approved by {approval.reviewer} on {approval.at.date()}; not approved as it is now"
     return f"{review.status.value.replace('_', ' ')}, no clinician sign-off (curated {review.last_reviewed})"
+
+
+def answer_review(entry: Entry, today: dt.date, period_months: int) -> AnswerReview:
+    """The review state an answer shows for one entry it used."""
+    review, approval = entry.review, entry.review.last_approval
+    if review.status in (ReviewStatus.approved, ReviewStatus.changes_requested):
+        reviewer, reviewed_on = review.reviewer, review.last_reviewed
+    elif approval is not None:  # approved once, changed since: say whose review it no longer is
+        reviewer, reviewed_on = approval.reviewer, approval.at.date()
+    else:
+        reviewer, reviewed_on = None, None
+    return AnswerReview(
+        entry_id=entry.id,
+        title=entry.title,
+        status=review.status,
+        reviewer=reviewer,
+        reviewed_on=reviewed_on,
+        review_due=review_due(review, today, period_months),
+        changed_since_approval=review.changed_since_approval,
+    )

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, root_validator, validator
 from pydantic.fields import ModelField
 
 from knowledge.links import check_link
+from knowledge.signoff_content import hash_content
 from knowledge.vocabulary import load_vocabulary
 
 # --- controlled vocabularies ------------------------------------------------
@@ -225,8 +226,6 @@ class SignOff(BaseModel):
 
     @root_validator(skip_on_failure=True)
     def _complete_and_untouched(cls, values: Dict[str, Any]) -> Dict[str, Any]:
-        from knowledge.signoff_content import hash_content
-
         if values["decision"] == Decision.approved and values.get("content") is None:
             raise ValueError("an approval must keep the content it approved")
         if values["decision"] == Decision.changes_requested and not (values.get("note") or "").strip():
