@@ -7,13 +7,15 @@ in knowledge/templates.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from knowledge import templates as messages
 from knowledge.context import FACETS, Context
 from knowledge.premises import FalsePremise, get_premise_detector
 from knowledge.ranker import Ranked, claim_order, get_ranker
+from knowledge.review_state import answer_review
 from knowledge.schema import (
     AnswerClaim,
     AnswerEntities,
@@ -29,6 +31,7 @@ from knowledge.schema import (
     SourcesPayload,
     Topic,
 )
+from knowledge.settings import get_settings
 
 MAX_CLAIMS = 4  # the direct answer: the best entry's most specific claims
 MAX_SUGGESTIONS = 3
@@ -46,7 +49,7 @@ MIN_BM25 = 5.0
 # (chosen on tests/answer_quality/cases.yml, where it stopped one wrong correction).
 PREMISE_ENTRY_RANK = 5
 SURE_PREMISE = 0.6
-_STATUS_ORDER = [ReviewStatus.draft, ReviewStatus.under_review, ReviewStatus.approved]
+_STATUS_ORDER = [ReviewStatus.changes_requested, ReviewStatus.draft, ReviewStatus.under_review, ReviewStatus.approved]
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Selection:
     runners_up: Tuple[Entry, ...] = ()
     unmatched: Tuple[str, ...] = ()  # facets the question named that no entry covers
     weak: bool = False  # no entry answers well enough to be shown
+    unreviewed: bool = False  # approved-only mode, and no approved entry answers
 
 
 def _clashes(entry: Entry, context: Context) -> List[str]:
@@ -160,6 +164,13 @@ def _intro(context: Context, topic: Topic, selection: Selection) -> List[str]:
     for name in selection.unmatched:
         template = messages.NO_SPECIFIC_TEMPLATE if selection.entries else messages.NOTHING_FOUND_TEMPLATE
         lines.append(template.format(topic=topic_label, value=_label(context.facet(name) or "")))
+    if selection.unreviewed:
+        nearest = selection.runners_up
+        if nearest:
+            lines.append(messages.NOT_REVIEWED_NEAREST.format(topic=messages.TOPIC_NAMES[nearest[0].topic]))
+        else:
+            lines.append(messages.NOTHING_REVIEWED_YET)
+        return lines
     if selection.weak:
         lines.append(messages.CLOSEST_QUESTIONS if selection.runners_up else messages.NOTHING_AT_ALL)
         return lines
@@ -178,6 +189,29 @@ def _selection_of(kb: KnowledgeBase, claim_ids: Sequence[str]) -> Selection:
     known = [claim_id for claim_id in claim_ids if claim_id in entry_of]
     entries = {entry_of[claim_id].id: entry_of[claim_id] for claim_id in known}  # first-use order
     return Selection(tuple(kb.claims_by_id[claim_id] for claim_id in known), tuple(entries.values()))
+
+
+def _approved(entry: Entry) -> bool:
+    return entry.review.status == ReviewStatus.approved
+
+
+def _reviewed_part(kb: KnowledgeBase, selection: Selection, nearest: Callable[[], Sequence[Entry]]) -> Selection:
+    """Approved-only mode: the approved part of the answer, or, when no approved entry
+    answers, nothing but the nearest approved entries to offer instead."""
+
+    def approved_claim(claim: Claim) -> bool:
+        return _approved(kb.entry_of_claim[claim.id])
+
+    claims = tuple(c for c in selection.claims if approved_claim(c))
+    if not claims:
+        return Selection((), (), runners_up=tuple(nearest())[:MAX_SUGGESTIONS], weak=True, unreviewed=True)
+    return replace(
+        selection,
+        claims=claims,
+        correction=tuple(c for c in selection.correction if approved_claim(c)),
+        entries=tuple(e for e in selection.entries if _approved(e)),
+        runners_up=tuple(e for e in selection.runners_up if _approved(e)),
+    )
 
 
 def _sections(selection: Selection, audience: Audience, cite: Callable[[str], int]) -> List[AnswerSection]:
@@ -212,17 +246,29 @@ def compose_answer(
     same_claims: Optional[Sequence[str]] = None,
     previous_question: str = "",
     topic_confidence: Optional[Mapping[Topic, float]] = None,
+    approved_only: Optional[bool] = None,
+    today: Optional[dt.date] = None,
 ) -> AnswerPayload:
     """Build the one answer payload every channel renders.
 
     The payload's topic is the topic of the entry that answers; `context.topic` (the
     NLU's guess) is used only when nothing does. `same_claims` re-composes an earlier
-    answer (e.g. in the other audience's wording) from its claim ids.
+    answer (e.g. in the other audience's wording) from its claim ids. `approved_only`
+    (default: IMT_APPROVED_ONLY) answers from approved entries only; `today` dates the
+    "review due" check.
     """
+    settings = get_settings()
     if same_claims:
         selection = _selection_of(kb, same_claims)
     else:
         selection = select(kb, context, question, previous_question, topic_confidence)
+    if settings.approved_only if approved_only is None else approved_only:
+
+        def nearest() -> List[Entry]:
+            ranking = get_ranker(kb).rank(question, context, previous_question, topic_confidence)
+            return [r.entry for r in ranking if _approved(r.entry) and not _clashes(r.entry, context)]
+
+        selection = _reviewed_part(kb, selection, nearest)
     answering = [*selection.entries, *selection.runners_up]
     topic = answering[0].topic if answering else context.topic or Topic.overview
     intro = _intro(context, topic, selection)
@@ -263,6 +309,7 @@ def compose_answer(
         # An answer is only as reviewed as its least-reviewed entry.
         review_status=min(statuses, key=_STATUS_ORDER.index) if statuses else None,
         last_reviewed=min(dates) if dates else None,
+        reviews=[answer_review(e, today or dt.date.today(), settings.review_period_months) for e in selection.entries],
         claim_ids=[c.id for s in sections for c in s.claims],
     )
 

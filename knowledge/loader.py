@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
+from knowledge.approvals import apply_log, check_curated_review, read_log
 from knowledge.schema import Entry, KnowledgeBase, Reference, ReviewStatus
 from knowledge.settings import get_settings
 
@@ -29,11 +30,15 @@ def _read_yaml(path: Path) -> Any:
         return yaml.safe_load(handle)
 
 
-def load_knowledge_base(data_dir: Path = DATA_DIR, approved_only: bool = False) -> KnowledgeBase:
+def load_knowledge_base(
+    data_dir: Path = DATA_DIR, approved_only: bool = False, approvals_file: Optional[Path] = None
+) -> KnowledgeBase:
     """Parse every YAML file in `data_dir` into one validated KnowledgeBase.
 
     references.yml holds a list of references; every other *.yml file holds a list
-    of entries. Validation errors name the file so curators can find them.
+    of entries. Validation errors name the file so curators can find them. Each entry's
+    review state comes from the sign-off log (`approvals_file`, by default the setting
+    IMT_APPROVALS_FILE): an approval whose content has changed since is under review again.
     """
     references = [Reference(**raw) for raw in _read_yaml(data_dir / REFERENCES_FILE)]
     entries: List[Entry] = []
@@ -43,19 +48,22 @@ def load_knowledge_base(data_dir: Path = DATA_DIR, approved_only: bool = False) 
         raw_entries = _read_yaml(path) or []
         for raw in raw_entries:
             try:
+                check_curated_review(raw)
                 entries.append(Entry(**raw))
             except Exception as error:  # re-raise with the file and entry id for curators
                 raise ValueError(f"{path.name}: entry {raw.get('id')!r}: {error}") from error
+    by_id = {r.id: r for r in references}
+    entries = apply_log(entries, by_id, read_log(approvals_file or get_settings().approvals_file))
     if approved_only:
         entries = [e for e in entries if e.review.status == ReviewStatus.approved]
-    return KnowledgeBase(references={r.id: r for r in references}, entries=entries)
+    return KnowledgeBase(references=by_id, entries=entries)
 
 
 @functools.lru_cache(maxsize=2)
-def get_knowledge_base(approved_only: Optional[bool] = None) -> KnowledgeBase:
-    """The served knowledge base; IMT_APPROVED_ONLY=1 keeps approved entries only."""
-    if approved_only is None:
-        approved_only = get_settings().approved_only
+def get_knowledge_base(approved_only: bool = False) -> KnowledgeBase:
+    """The served knowledge base, every entry with its review state. IMT_APPROVED_ONLY=1 is
+    applied when answering (knowledge/composer.py), not here: the unreviewed entries still
+    tell the composer what a question is about, so it can say that nothing reviewed covers it."""
     return load_knowledge_base(approved_only=approved_only)
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, root_validator, validator
 from pydantic.fields import ModelField
 
 from knowledge.links import check_link
+from knowledge.signoff_content import hash_content
 from knowledge.vocabulary import load_vocabulary
 
 # --- controlled vocabularies ------------------------------------------------
@@ -62,7 +63,13 @@ class Certainty(str, Enum):
 class ReviewStatus(str, Enum):
     draft = "draft"
     under_review = "under_review"
-    approved = "approved"
+    changes_requested = "changes_requested"  # set only from the sign-off log (knowledge/approvals.py)
+    approved = "approved"  # set only from the sign-off log, never written in an entry's YAML
+
+
+# What a curator may write in an entry's `review`; clinicians' decisions come from the
+# sign-off log, with the hash of what they saw.
+CURATOR_STATUSES = {ReviewStatus.draft, ReviewStatus.under_review}
 
 
 # Facet values come from the one vocabulary file (knowledge/vocabulary.yml).
@@ -197,10 +204,50 @@ class Facets(BaseModel):
         return _check_members(values, field.name)
 
 
+class Decision(str, Enum):
+    approved = "approved"
+    changes_requested = "changes_requested"
+
+
+class SignOff(BaseModel):
+    """One clinician decision on one entry, as `python -m knowledge.review` records it."""
+
+    decision: Decision
+    reviewer: str = Field(..., min_length=3)  # "Name, role"
+    at: dt.datetime
+    content_hash: str = Field(..., regex=r"^sha256:[0-9a-f]{64}$")
+    note: Optional[str] = None  # what to change, for a request for changes
+    # What was approved (knowledge/signoff_content.py), kept so that a later change can be
+    # shown to the next reviewer as a diff, not only detected.
+    content: Optional[Dict[str, Any]] = None
+
+    class Config:
+        extra = "forbid"
+
+    @root_validator(skip_on_failure=True)
+    def _complete_and_untouched(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if values["decision"] == Decision.approved and values.get("content") is None:
+            raise ValueError("an approval must keep the content it approved")
+        if values["decision"] == Decision.changes_requested and not (values.get("note") or "").strip():
+            raise ValueError("a request for changes must say what to change (note)")
+        content = values.get("content")
+        # A hand-edited snapshot would let a diff hide what the reviewer really saw.
+        if content is not None and hash_content(content) != values["content_hash"]:
+            raise ValueError("the recorded content does not match its hash (edited by hand?)")
+        return values
+
+
 class Review(BaseModel):
+    """An entry's review state. In the YAML, the curator's status (draft or under review);
+    after loading, the state the sign-off log gives it (knowledge/approvals.py)."""
+
     status: ReviewStatus
     reviewer: Optional[str] = None
     last_reviewed: dt.date
+    note: Optional[str] = None  # what the reviewer asked to change
+    # The last approval, whether or not the content still matches it.
+    last_approval: Optional[SignOff] = None
+    changed_since_approval: bool = False
 
     class Config:
         extra = "forbid"
@@ -356,6 +403,21 @@ class AnswerEntities(BaseModel):
     body_site: Optional[str] = None
 
 
+class AnswerReview(BaseModel):
+    """The review state of one entry an answer used, as every channel shows it."""
+
+    entry_id: str
+    title: str
+    status: ReviewStatus
+    reviewer: Optional[str] = None  # who approved (or asked for changes)
+    reviewed_on: Optional[dt.date] = None
+    review_due: bool = False  # approved longer ago than the review period
+    changed_since_approval: bool = False
+
+    class Config:
+        use_enum_values = True
+
+
 class AnswerPayload(BaseModel):
     type: str = "imt_answer"
     topic: Topic
@@ -369,6 +431,7 @@ class AnswerPayload(BaseModel):
     suggestions: List[str]
     review_status: Optional[ReviewStatus] = None  # None when no entry was used
     last_reviewed: Optional[dt.date] = None
+    reviews: List[AnswerReview] = []  # one per entry used, in the answer's order
     claim_ids: List[str]
 
     class Config:

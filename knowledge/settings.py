@@ -21,6 +21,10 @@ VAR_DIR = ROOT / "var"
 class Settings(BaseSettings):
     # Knowledge base: serve approved entries only (IMT_APPROVED_ONLY=1).
     approved_only: bool = Field(False, env="IMT_APPROVED_ONLY")
+    # Clinicians' sign-offs (written by `python -m knowledge.review`); a hospital may keep its own.
+    approvals_file: Path = Field(ROOT / "knowledge" / "approvals.yml", env="IMT_APPROVALS_FILE")
+    # An approval older than this shows as "review due" in answers and in the review sheet.
+    review_period_months: int = Field(12, env="IMT_REVIEW_PERIOD_MONTHS", ge=1, le=120)
     # One message-size limit for every channel; the widget reads it from the server.
     max_message_chars: int = Field(1000, env="IMT_MAX_MESSAGE_CHARS", ge=50, le=20000)
     # Requests a minute on the public endpoints (REST, widget, feedback), per conversation

@@ -33,6 +33,8 @@ ALLOWED_INTRO = re.compile(
             messages.NOTHING_FOUND_TEMPLATE,
             messages.NOTHING_AT_ALL,
             messages.CLOSEST_QUESTIONS,
+            messages.NOT_REVIEWED_NEAREST,
+            messages.NOTHING_REVIEWED_YET,
             messages.DOSING_POPULATION_UNCLEAR,
             messages.PATIENT_DOSING_NOTE,
         ]

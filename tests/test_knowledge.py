@@ -122,11 +122,13 @@ def test_unknown_facet_value_fails_validation(tmp_path):
         load_knowledge_base(_write_kb(tmp_path, bad))
 
 
-def test_approved_entry_needs_a_reviewer(tmp_path):
-    def approve(entries):
-        entries[0]["review"] = {"status": "approved", "reviewer": None, "last_reviewed": "2026-11-29"}
+def test_an_entry_cannot_approve_itself_in_its_yaml(tmp_path):
+    """Approval comes only from the sign-off log, with the hash of what was approved."""
 
-    with pytest.raises(ValueError, match="reviewer"):
+    def approve(entries):
+        entries[0]["review"] = {"status": "approved", "reviewer": "A Name, oncologist", "last_reviewed": "2026-11-29"}
+
+    with pytest.raises(ValueError, match=r"knowledge\.review approve"):
         load_knowledge_base(_write_kb(tmp_path, approve))
 
 
@@ -145,7 +147,10 @@ def test_duplicate_claim_ids_fail(kb):
 
 
 def test_approved_only_serves_only_approved_entries():
-    mixed = DATA / "kb_mixed_review"
-    assert {e.id for e in load_knowledge_base(mixed).entries} == {"approved-dose", "unreviewed-food"}
-    approved = load_knowledge_base(mixed, approved_only=True)
+    mixed, log = DATA / "kb_mixed_review", DATA / "kb_mixed_review_approvals.yml"
+    assert {e.id for e in load_knowledge_base(mixed, approvals_file=log).entries} == {
+        "approved-dose",
+        "unreviewed-food",
+    }
+    approved = load_knowledge_base(mixed, approved_only=True, approvals_file=log)
     assert [e.id for e in approved.entries] == ["approved-dose"]

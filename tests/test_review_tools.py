@@ -1,11 +1,17 @@
-"""The review sheet and the coverage report."""
+"""The review sheet (with review states and changes since approval) and the coverage report."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
+from knowledge.content_diff import changes, word_diff
 from knowledge.coverage import coverage
-from knowledge.review_sheet import render_html, render_markdown, rows
+from knowledge.loader import load_knowledge_base
+from knowledge.review_sheet import only_changed, render_html, render_markdown, rows
+from knowledge.review_state import add_months
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,3 +68,67 @@ def test_commands_run(tmp_path):
         result = subprocess.run([sys.executable, *command], cwd=ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
     assert out.read_text().startswith("<!doctype html>")
+
+
+# --- the sheet's review states: review due, and what changed since approval -------------
+
+MIXED = ROOT / "tests" / "data" / "kb_mixed_review"
+MIXED_LOG = ROOT / "tests" / "data" / "kb_mixed_review_approvals.yml"
+
+
+def _mixed_kb(tmp_path, edit_clinician=None):
+    """The two-entry fixture (one approved), copied; optionally with the approved claim edited."""
+    data = tmp_path / "kb"
+    shutil.copytree(MIXED, data)
+    if edit_clinician:
+        path = data / "entries.yml"
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entries[0]["claims"][0]["clinician"] = edit_clinician(entries[0]["claims"][0]["clinician"])
+        path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return load_knowledge_base(data, approvals_file=MIXED_LOG)
+
+
+def test_review_sheet_shows_review_due_after_the_period(tmp_path):
+    kb = _mixed_kb(tmp_path)
+    approved_on = next(e for e in kb.entries if e.id == "approved-dose").review.last_reviewed
+    for render in (render_html, render_markdown):
+        assert "REVIEW DUE" not in render(kb, today=add_months(approved_on, 11))
+        due = render(kb, today=add_months(approved_on, 12))
+        assert "REVIEW DUE" in due and "approved by Test Reviewer, oncologist" in due
+        assert "REVIEW DUE" in render(kb, today=add_months(approved_on, 7), period_months=6)
+    assert 'class="due"' in render_html(kb, today=add_months(approved_on, 12))
+
+
+def test_review_sheet_filters_to_what_changed_since_approval_and_shows_the_change(tmp_path):
+    unchanged = _mixed_kb(tmp_path / "a")
+    assert "Changed since approval: 0" in render_markdown(unchanged)
+    assert rows(only_changed(unchanged)) == []
+    changed = _mixed_kb(tmp_path / "b", lambda text: text.replace("250 mg", "200 mg"))
+    markdown = render_markdown(changed, changed_only=True)
+    assert "~~250~~ **200**" in markdown and "claim approved-dose-1, clinician wording" in markdown
+    assert "unreviewed-food" not in markdown  # never approved, so nothing to compare with
+    html = render_html(changed, changed_only=True)
+    assert "<del>250</del>" in html and "<ins>200</ins>" in html
+    assert html.count("<tr class=") == 1 + 1  # one change row, one claim row
+
+
+def test_content_diff_names_added_removed_and_changed_fields():
+    approved = {
+        "topic": "dosing",
+        "claims": [{"id": "c1", "clinician": "250 mg twice daily"}, {"id": "c2", "clinician": "x"}],
+    }
+    current = {
+        "topic": "dosing",
+        "claims": [{"id": "c1", "clinician": "200 mg twice daily"}, {"id": "c3", "clinician": "y"}],
+    }
+    found = {c.where: (c.before, c.after) for c in changes(approved, current)}
+    assert found == {
+        "claim c1, clinician wording": ("250 mg twice daily", "200 mg twice daily"),
+        "claim c3, clinician wording": (None, "y"),
+        "claim c2, clinician wording": ("x", None),
+    }
+    assert word_diff("250 mg twice daily", "200 mg twice daily") == [
+        ("removed", "250"),
+        ("added", "200"),
+        ("same", "mg twice daily"),
+    ]

@@ -14,7 +14,7 @@ from jinja2 import Environment, select_autoescape
 
 from bot.rendering.common import FEEDBACK_VOTES, BotMessage, audience_switch, feedback_record
 from knowledge.links import safe_link
-from knowledge.render_text import review_line
+from knowledge.render_text import review_lines
 from knowledge.templates import MORE_LABEL
 
 _ENV = Environment(autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
@@ -32,7 +32,7 @@ _ANSWER = _ENV.from_string("""
 {% if a.citations %}<details class="imt-sources" open><summary>Sources</summary><ol>
 {% for c in a.citations %}<li value="{{ c.n }}">{% if links.get(c.n) %}<a href="{{ links[c.n] }}" target="_blank" rel="noopener noreferrer">{{ c.label }}</a>{% else %}{{ c.label }}{% endif %}</li>{% endfor %}
 </ol></details>{% endif %}
-{% if review %}<p class="imt-review">{{ review }}</p>{% endif %}
+{% for line in reviews %}<p class="imt-review">{{ line }}</p>{% endfor %}
 <p class="imt-disclaimer" role="note">{{ a.disclaimer }}</p>
 {% if a.suggestions %}<div class="imt-suggestions" aria-label="More questions I can answer"><span class="imt-more">{{ more_label }}</span>
 {% for s in a.suggestions %}<button type="button" class="imt-chip" data-ask="{{ s }}">{{ s }}</button>{% endfor %}
@@ -70,7 +70,7 @@ def render_html(message: BotMessage) -> str:
         return _ANSWER.render(
             a=answer,
             lead=message.lead,
-            review=review_line(answer),
+            reviews=review_lines(answer),
             more_label=MORE_LABEL,
             switch=audience_switch(answer),
             links={c.n: safe_link(c.link) for c in answer.citations},

@@ -31,7 +31,7 @@ from slack_sdk.models.blocks import (
 
 from bot.rendering.common import FEEDBACK_VOTES, BotMessage, audience_switch, feedback_record
 from knowledge.links import safe_link
-from knowledge.render_text import render_text, review_line
+from knowledge.render_text import render_text, review_lines
 from knowledge.templates import MORE_LABEL
 
 SECTION_LIMIT = 2900  # Slack allows 3000 characters per text object; kept below it
@@ -206,7 +206,7 @@ def _blocks(message: BotMessage) -> List[Block]:
             (" " if i == 0 else "  ", _link(c.link, f"[{c.n}] {c.label}")) for i, c in enumerate(answer.citations)
         ]
         blocks.extend(_contexts(pack([("", "*Sources*"), *sources])))
-    footer = [escape(line) for line in (review_line(answer), answer.disclaimer) if line]
+    footer = [escape(line) for line in (*review_lines(answer), answer.disclaimer) if line]
     blocks.extend(_contexts([piece for line in footer for piece in _emphasised(line, "_")]))
     if answer.suggestions:
         blocks.extend(_contexts([f"*{MORE_LABEL}*"]))
