@@ -69,5 +69,5 @@ profile: train  ## where a message's time goes, stage by stage (results/bench/st
 load-test: train  ## 5,000 messages over 64 concurrent conversations, every tracker checked (results/load/)
 	@$(COMMON); "$$PY" -m bot.tools.load_test $(LOAD_ARGS)
 
-audit:  ## pip-audit of requirements.lock against PyPI's advisories (needs the network; CI runs it)
+audit:  ## pip-audit of requirements.lock against PyPI's advisories (needs the network: not run by .ci/run, which cannot reach an advisory service)
 	@$(COMMON); run_audit

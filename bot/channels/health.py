@@ -20,24 +20,30 @@ def _actions_health_url(agent: Any) -> Optional[str]:
     return f"{url.rsplit('/', 1)[0]}/health" if url else None
 
 
-async def _actions_answer(url: Optional[str]) -> bool:
+async def _actions_answer(url: Optional[str], timeout: aiohttp.ClientTimeout = ACTIONS_TIMEOUT) -> Optional[bool]:
+    """True: it answered 200. False: it refused the connection or answered an error. None:
+    no answer in time, which under load means busy, not down."""
     if not url:
         return False
     try:
-        async with aiohttp.ClientSession(timeout=ACTIONS_TIMEOUT) as session, session.get(url) as reply:
+        async with aiohttp.ClientSession(timeout=timeout) as session, session.get(url) as reply:
             return reply.status == 200
-    except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+    except asyncio.TimeoutError:
+        return None
+    except (aiohttp.ClientError, OSError):
         return False
 
 
-async def actions_answering(agent: Any) -> bool:
-    return await _actions_answer(_actions_health_url(agent))
+async def actions_unreachable(agent: Any, timeout: aiohttp.ClientTimeout = ACTIONS_TIMEOUT) -> bool:
+    """Only a definite failure: a health check that merely timed out (a busy event loop under
+    load) must not tell the user the assistant is unreachable when it is up."""
+    return await _actions_answer(_actions_health_url(agent), timeout) is False
 
 
 async def stack_health(request: Request) -> HTTPResponse:
     agent = getattr(request.app.ctx, "agent", None)
     rasa_ok = bool(agent is not None and agent.is_ready())
-    actions_ok = await _actions_answer(_actions_health_url(agent))
+    actions_ok = bool(await _actions_answer(_actions_health_url(agent)))
     body: Dict[str, str] = {
         "status": "ok" if rasa_ok and actions_ok else "degraded",
         "rasa": "ok" if rasa_ok else "no model loaded",

@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels import api_guard
 from bot.channels.common import SERVER_TROUBLE, AnswerCollector, read_message_request
-from bot.channels.health import actions_answering, stack_health
+from bot.channels.health import actions_unreachable, stack_health
 from bot.channels.throttle import shared_throttle
 from knowledge.loader import fixed_reply
 
@@ -55,7 +55,7 @@ async def handle_message(
         # No sender id or text here: logs must not identify a conversation (see README, Privacy).
         logger.exception("message failed on the %s channel", channel)
     if not collector.messages:
-        down = agent is not None and not await actions_answering(agent)
+        down = agent is not None and await actions_unreachable(agent)
         collector.messages.append({"recipient_id": sender, "text": ANSWERS_UNAVAILABLE if down else SERVER_TROUBLE})
     return collector.messages
 
