@@ -23,6 +23,8 @@ from bot.tools.reports import save_report
 
 # Set by the safety gate with red_flag, not by the NLU: not part of the entity schema measured.
 GATE_ENTITIES = {"triage_category"}
+OUT_OF_SCOPE = "out_of_scope"
+TOPIC_INTENTS = {f"ask_{t}" for t in ("overview", "diagnosis", "treatment", "dosing", "side_effects", "prognosis")}
 
 
 def load_held_out(path: Path) -> List[Dict]:
@@ -74,10 +76,21 @@ def evaluate(url: str, examples: List[Dict], token: Optional[str] = None) -> Dic
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     labels = sorted(set(gold))
+    per_intent = f1_score(gold, guessed, labels=labels, average=None, zero_division=0)
+    out = [g == OUT_OF_SCOPE for g in gold]
+    sent_out = [p == OUT_OF_SCOPE for p in guessed]
+    in_scope = [not o and g in TOPIC_INTENTS for o, g in zip(out, gold)]
     return {
         "examples": len(examples),
         "intent_accuracy": accuracy_score(gold, guessed),
         "intent_macro_f1": f1_score(gold, guessed, labels=labels, average="macro", zero_division=0),
+        "per_intent_f1": {label: float(f) for label, f in zip(labels, per_intent)},
+        # Out of scope caught, and topic questions wrongly sent out of scope.
+        "out_of_scope_recall": sum(o and s for o, s in zip(out, sent_out)) / max(1, sum(out)),
+        "in_scope_sent_out": sum(i and s for i, s in zip(in_scope, sent_out)) / max(1, sum(in_scope)),
+        "confusion": {
+            f"{a} -> {b}": n for (a, b), n in Counter((g, p) for g, p in zip(gold, guessed) if g != p).most_common()
+        },
         "entity_precision": precision,
         "entity_recall": recall,
         "entity_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
