@@ -125,6 +125,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     with contextlib.ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="imt-scaleout-bench-")))
         ports = assistants.pick_ports(2)
+        (args.out / "logs").mkdir(parents=True, exist_ok=True)
         single = stack.enter_context(assistants.ours(ports[0], ports[1], workdir, args.out / "logs")).endpoint
         profile = stack.enter_context(running_profile())
         endpoints = {"single": load.Endpoint("single", single.base_url), "profile": profile}
