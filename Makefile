@@ -6,7 +6,7 @@ COMMON := source bot/common.sh
 UNIT := -m "not e2e and not browser and not scaleout"
 
 .DEFAULT_GOAL := help
-.PHONY: help install train validate run shell lint types check test-unit test-e2e test-scaleout test eval eval-retrieval bench profile load-test audit prod-up prod-down
+.PHONY: help install train validate run shell lint types check test-unit test-e2e test-scaleout test eval eval-retrieval bench bench-scaleout profile load-test audit prod-up prod-down
 
 help:  ## list the tasks
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -66,6 +66,9 @@ profile: train  ## where a message's time goes, stage by stage (results/bench/st
 	@$(COMMON); "$$PY" -m bot.tools.profile_stages
 
 # Extra options: make load-test LOAD_ARGS="--messages 1000 --ports 5400-5499" (python -m bot.tools.load_test --help).
+bench-scaleout: train  ## the production profile beside the single server at 16 and 64 conversations (results/bench/scaleout.*)
+	@$(COMMON); ./bot/deploy/install.sh && "$$PY" -m bot.tools.bench.scaleout $(BENCH_ARGS)
+
 load-test: train  ## 5,000 messages over 64 concurrent conversations, every tracker checked (results/load/)
 	@$(COMMON); "$$PY" -m bot.tools.load_test $(LOAD_ARGS)
 

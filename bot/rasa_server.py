@@ -11,6 +11,10 @@ it does:
 - Rasa looks up an event's class by walking every subclass of Event, for every event of
   every tracker it loads (a conversation of 200 messages has about 1,500). Here the classes
   are indexed by type name once; an unknown name still goes to Rasa's own lookup.
+
+It also installs one change of behaviour, bot/stores/fail_closed.py: a tracker store error
+fails the message instead of answering it from a blank conversation and keeping the turn in
+memory only.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
+
+from bot.stores import fail_closed
 
 
 @functools.lru_cache(maxsize=1)
@@ -72,6 +78,7 @@ def apply() -> None:
 
 def main() -> None:
     apply()
+    fail_closed.apply()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

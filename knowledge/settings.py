@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     tracker_db: Path = Field(VAR_DIR / "trackers.db", env="IMT_TRACKER_DB")
     feedback_db: Path = Field(VAR_DIR / "feedback.db", env="IMT_FEEDBACK_DB")
     slack_db: Path = Field(VAR_DIR / "slack.db", env="IMT_SLACK_DB")
+    # Shared stores, for several servers behind a load balancer (the production profile):
+    # the Slack event log and the feedback in this SQL database (a SQLAlchemy URL, e.g.
+    # postgresql://user:password@host:5432/db) instead of the SQLite files above, and the
+    # rate limits' token buckets in this Redis (redis://host:6379/0) instead of in-process.
+    shared_db_url: Optional[SecretStr] = Field(None, env="IMT_SHARED_DB_URL")
+    rate_limit_redis_url: Optional[SecretStr] = Field(None, env="IMT_RATE_LIMIT_REDIS_URL")
 
     # Slack app.
     slack_mode: str = Field("socket", env="SLACK_MODE")

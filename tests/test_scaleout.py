@@ -12,7 +12,7 @@ from __future__ import annotations
 import collections
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import requests
 
@@ -36,6 +36,35 @@ def tracker(profile, sender: str) -> Dict[str, Any]:
     response = requests.get(url, params={"token": profile.api_token}, timeout=30)
     response.raise_for_status()
     return response.json()
+
+
+def split_turns(events: List[Dict[str, Any]]) -> Tuple[List[Dict[str, Any]], List[List[Dict[str, Any]]]]:
+    """A conversation's events in stored order as (the events before its first message,
+    each message's turn: its user event up to and including the action_listen that ends
+    it). Fails on an event that belongs to no turn: a user event inside another turn, or
+    anything between a turn's end and the next message."""
+    start: List[Dict[str, Any]] = []
+    turns: List[List[Dict[str, Any]]] = []
+    open_turn = False
+    for index, event in enumerate(events):
+        kind = event["event"]
+        if kind == "user":
+            assert not open_turn, f"event {index}: a message inside the turn of {turns[-1][0]['text']!r}"
+            turns.append([event])
+            open_turn = True
+        elif open_turn:
+            turns[-1].append(event)
+            open_turn = not (kind == "action" and event["name"] == "action_listen")
+        else:
+            assert not turns, f"event {index} ({kind}) after a finished turn, before the next message"
+            start.append(event)
+    assert not open_turn, "the last turn ends unfinished"
+    return start, turns
+
+
+def turn_span(turn: List[Dict[str, Any]]) -> Tuple[float, float]:
+    times = [event["timestamp"] for event in turn]
+    return min(times), max(times)
 
 
 def test_a_follow_up_on_server_b_completes_the_question_asked_on_server_a(prod_profile):
@@ -83,22 +112,21 @@ def test_concurrent_messages_of_one_conversation_on_two_servers_are_processed_on
     user_texts = [event["text"] for event in events if event["event"] == "user"]
     # Exactly the messages sent, each once.
     assert collections.Counter(user_texts) == collections.Counter(QUESTIONS)
-    # One at a time: every event is written inside the conversation's lock, so their times
-    # never go back (two servers working at once would each write a turn that began before
-    # the other's ended), and each message's turn (its answer, then listening again) is
-    # complete before the next message's user event.
-    times = [event["timestamp"] for event in events]
-    assert times == sorted(times), "turns of two servers overlapped"
-    turns: List[List[Dict[str, Any]]] = []
-    for event in events:
-        if event["event"] == "user":
-            turns.append([])
-        elif turns:
-            turns[-1].append(event)
+    # One at a time: the conversation started once, and in the stored order (by id) each
+    # message's turn runs from its user event to the action_listen that ends it, with no
+    # other turn's event in between ...
+    start, turns = split_turns(events)
+    assert [event["event"] for event in start] == ["action", "session_started", "action"], "started more than once"
     assert len(turns) == len(QUESTIONS)
     for number, turn in enumerate(turns):
         assert any(event["event"] == "bot" for event in turn), f"turn {number} has no answer"
-        assert turn[-1]["event"] == "action" and turn[-1]["name"] == "action_listen", f"turn {number} ends unfinished"
+    # ... and each turn was over before the next began: a server writes a turn's events
+    # while it holds the conversation's lock, so the turns' time spans (both servers on one
+    # clock) never overlap. Only each turn's first and last times count: within a turn
+    # Rasa gives some events their creation time and others the time they were added.
+    spans = [turn_span(turn) for turn in turns]
+    for number, (earlier, later) in enumerate(zip(spans, spans[1:])):
+        assert earlier[1] <= later[0], f"turns {number} and {number + 1} overlapped in time: {earlier} {later}"
     bot_texts = [event.get("text") for event in events if event["event"] == "bot"]
     assert len(bot_texts) == sum(len(reply.json()) for reply in replies), "each reply stored once"
     # The servers took their turns through Redis (the lock store writes a ticket per message).

@@ -568,7 +568,7 @@ def test_main_serves_http_mode_on_the_configured_address(monkeypatch):
     )
     monkeypatch.setattr(slack_app, "get_settings", lambda: settings)
     # No stores, Rasa client or Bolt app of its own (Bolt's App checks its token with Slack).
-    for name in ("RasaClient", "FeedbackStore", "EventLog"):
+    for name in ("RasaClient", "open_feedback_store", "open_event_log"):
         monkeypatch.setattr(slack_app, name, lambda *args: None)
     monkeypatch.setattr(slack_app, "build_app", lambda **kwargs: "the Bolt app")
     monkeypatch.setattr(slack_app, "make_server", fake_make_server)

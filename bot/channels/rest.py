@@ -45,7 +45,9 @@ async def handle_message(
 ) -> list:
     """Run one user message through Rasa; never returns an empty list. With the action
     server down, Rasa logs the failed action and answers nothing (emergencies are answered
-    without it): the reply then says answers are unavailable for now."""
+    without it): the reply then says answers are unavailable for now. When Rasa fails (its
+    tracker or lock store unreachable) the reply is the server-trouble one, never a part of
+    an answer whose turn may not have been stored."""
     collector = AnswerCollector()
     try:
         await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
@@ -54,6 +56,10 @@ async def handle_message(
     except Exception:
         # No sender id or text here: logs must not identify a conversation (see README, Privacy).
         logger.exception("message failed on the %s channel", channel)
+        # What was collected belongs to a turn that did not complete and may not be stored
+        # (a save that failed): answering with it would hide that, and the next message
+        # would be answered without this one's context. The stand-in says it failed.
+        collector.messages.clear()
     if not collector.messages:
         down = agent is not None and await actions_unreachable(agent)
         collector.messages.append({"recipient_id": sender, "text": ANSWERS_UNAVAILABLE if down else SERVER_TROUBLE})

@@ -1,20 +1,23 @@
 """The public endpoints' rate limits: one bucket per client address, one per conversation.
 
 Shared by the REST and web channels (one process, one set of buckets), so a client cannot
-double its allowance by switching channel. Over the limit, the reply is a 429 that says
-when to try again (JSON body and Retry-After header).
+double its allowance by switching channel. With IMT_RATE_LIMIT_REDIS_URL (the production
+profile) the buckets live in Redis and every server behind the load balancer shares them.
+Over the limit, the reply is a 429 that says when to try again (JSON body and Retry-After
+header).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Optional
+from typing import Optional, Protocol
 
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.rate_limit import Clock, RateLimiter
+from bot.channels.redis_rate_limit import RedisRateLimiter
 from knowledge.settings import Settings, get_settings
 
 
@@ -37,15 +40,32 @@ def client_address(request: Request) -> str:
     return request.remote_addr or request.ip or "unknown"
 
 
+class Limiter(Protocol):
+    def retry_after(self, key: str) -> float: ...
+
+
 class Throttle:
-    def __init__(self, per_address: int, per_sender: int, clock: Optional[Clock] = None) -> None:
-        extra = {"clock": clock} if clock else {}
-        self._addresses = RateLimiter(per_address, **extra)
-        self._senders = RateLimiter(per_sender, **extra)
+    def __init__(
+        self,
+        per_address: int,
+        per_sender: int,
+        clock: Optional[Clock] = None,
+        redis_url: Optional[str] = None,
+    ) -> None:
+        self._addresses: Limiter
+        self._senders: Limiter
+        if redis_url:
+            self._addresses = RedisRateLimiter(redis_url, per_address, "imt:rate:address:", clock)
+            self._senders = RedisRateLimiter(redis_url, per_sender, "imt:rate:sender:", clock)
+        else:
+            extra = {"clock": clock} if clock else {}
+            self._addresses = RateLimiter(per_address, **extra)
+            self._senders = RateLimiter(per_sender, **extra)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Throttle:
-        return cls(settings.rate_per_address, settings.rate_per_sender)
+        url = settings.rate_limit_redis_url.get_secret_value() if settings.rate_limit_redis_url else None
+        return cls(settings.rate_per_address, settings.rate_per_sender, redis_url=url)
 
     def by_address(self, request: Request) -> Optional[HTTPResponse]:
         """None if this client may make another request, else the 429 to send back.

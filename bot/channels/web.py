@@ -37,7 +37,7 @@ from bot.channels.web_session import SenderIds
 from bot.rendering.common import feedback_record, read_bot_message
 from bot.rendering.html import render_html, render_user_html
 from bot.rendering.markdown import render_transcript
-from bot.stores.feedback import VOTES, FeedbackStore
+from bot.stores.feedback import VOTES, open_feedback_store
 from knowledge.settings import get_settings
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -58,7 +58,7 @@ def _bot_message_dict(event: BotUttered) -> Dict[str, Any]:
 class WebChatInput(InputChannel):
     def __init__(self, feedback_db: Optional[str] = None) -> None:
         self._assets = {name: (STATIC / name).read_text(encoding="utf-8") for name in ASSETS}
-        self._feedback = FeedbackStore(Path(feedback_db) if feedback_db else None)
+        self._feedback = open_feedback_store(path=Path(feedback_db) if feedback_db else None)
         settings = get_settings()
         # Web conversations only, and only ids this server signed: never a Slack or REST one.
         self._senders = SenderIds.from_settings(settings)

@@ -21,8 +21,10 @@ export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-120}"
 # The action servers keep an idle connection 60 s, not Sanic's 5 s: Rasa may write a
 # request late on a busy loop (bot/tools/serve.py, ACTIONS_ENV; README "Load test").
 export SANIC_KEEP_ALIVE_TIMEOUT="${SANIC_KEEP_ALIVE_TIMEOUT:-60}"
-export IMT_FEEDBACK_DB="${IMT_FEEDBACK_DB:-$IMT_PROD_DIR/feedback.db}"
-export IMT_SLACK_DB="${IMT_SLACK_DB:-$IMT_PROD_DIR/slack.db}"
+# Any server takes any request: the feedback and the Slack event log in the profile's
+# PostgreSQL, the rate limits' buckets in its Redis (README, "Production profile").
+export IMT_SHARED_DB_URL="${IMT_SHARED_DB_URL:-postgresql://$IMT_PG_USER:$IMT_PG_PASSWORD@$IMT_PG_HOST:$IMT_PG_PORT/$IMT_PG_DB}"
+export IMT_RATE_LIMIT_REDIS_URL="${IMT_RATE_LIMIT_REDIS_URL:-redis://$IMT_REDIS_HOST:$IMT_REDIS_PORT/$IMT_REDIS_DB}"
 
 launch() {  # name, then the python -m arguments
   local name="$1"

@@ -21,7 +21,7 @@ import re
 import sys
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -30,8 +30,8 @@ from bot.rendering.common import read_bot_message
 from bot.rendering.slack import ACTION_AUDIENCE, ACTION_FEEDBACK, ACTION_SUGGEST, render_messages
 from bot.slack.rasa_client import RasaClient, RateLimited
 from bot.slack.server import make_server
-from bot.stores.event_log import EventLog
-from bot.stores.feedback import FeedbackStore
+from bot.stores.event_log import EventLog, SqlEventLog, open_event_log
+from bot.stores.feedback import FeedbackStore, SqlFeedbackStore, open_feedback_store
 from knowledge.loader import fixed_reply
 from knowledge.settings import Settings, get_settings
 
@@ -131,8 +131,8 @@ def _feedback_record(value: Any) -> Optional[Dict[str, Any]]:
 def build_app(
     *,
     rasa: RasaClient,
-    feedback: FeedbackStore,
-    events: EventLog,
+    feedback: Union[FeedbackStore, SqlFeedbackStore],
+    events: Union[EventLog, SqlEventLog],
     bot_token: str,
     signing_secret: Optional[str] = None,
     client: Optional[WebClient] = None,
@@ -233,8 +233,8 @@ def main() -> int:
         return 2
     app = build_app(
         rasa=RasaClient(),
-        feedback=FeedbackStore(),
-        events=EventLog(get_settings().slack_db),
+        feedback=open_feedback_store(),
+        events=open_event_log(get_settings()),
         bot_token=settings.bot_token,
         signing_secret=settings.signing_secret,
     )

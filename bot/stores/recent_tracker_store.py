@@ -21,7 +21,7 @@ import json
 from typing import Any, Dict, Iterator, List, Optional
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -43,7 +43,9 @@ class RecentTrackerStore(SQLTrackerStore):
         engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
         if engine.dialect.name == "sqlite":
             self.engine = _tuned_sqlite_engine(engine)
-            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        else:
+            self.engine = _pinging_engine(engine)
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         _create_recent_index(self.engine, self.SQLEvent.__table__)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
@@ -136,6 +138,14 @@ def _create_recent_index(engine: sa.engine.Engine, table: sa.Table) -> None:
             found["name"] for found in sa.inspect(engine).get_indexes(table.name)
         }:
             raise
+
+
+def _pinging_engine(engine: sa.engine.Engine) -> sa.engine.Engine:
+    """The same database and pool, each connection tested as it leaves the pool
+    (pool_pre_ping): after the database server restarted, the pooled connections are dead,
+    and without the test the first message served by each of them would fail."""
+    engine.dispose()
+    return sa.create_engine(engine.url, pool_pre_ping=True, **create_engine_kwargs(engine.url))
 
 
 def _tuned_sqlite_engine(engine: sa.engine.Engine) -> sa.engine.Engine:
