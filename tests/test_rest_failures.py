@@ -27,3 +27,14 @@ def test_a_message_that_failed_after_answering_gets_the_server_trouble_reply():
 def test_a_message_that_completed_gets_its_answer():
     replies = asyncio.run(handle_message(answers, "rest", "someone", "what is IMT?"))
     assert [reply["text"] for reply in replies] == ["an answer"]
+
+
+async def triages_then_fails(message) -> None:
+    triage = {"text": "Call your local emergency number now.", "custom": {"type": "imt_triage", "level": "emergency"}}
+    await message.output_channel.send_response(message.sender_id, triage)
+    raise RuntimeError("the tracker store could not save")
+
+
+def test_an_emergency_reply_is_kept_when_the_message_then_fails():
+    replies = asyncio.run(handle_message(triages_then_fails, "rest", "someone", "i can't breathe"))
+    assert [reply["text"] for reply in replies] == ["Call your local emergency number now.", SERVER_TROUBLE]

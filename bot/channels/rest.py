@@ -58,8 +58,11 @@ async def handle_message(
         logger.exception("message failed on the %s channel", channel)
         # What was collected belongs to a turn that did not complete and may not be stored
         # (a save that failed): answering with it would hide that, and the next message
-        # would be answered without this one's context. The stand-in says it failed.
-        collector.messages.clear()
+        # would be answered without this one's context. The stand-in says it failed. A
+        # triage reply stays: an emergency is answered whatever else failed.
+        collector.messages[:] = [m for m in collector.messages if (m.get("custom") or {}).get("type") == "imt_triage"]
+        if collector.messages:
+            collector.messages.append({"recipient_id": sender, "text": SERVER_TROUBLE})
     if not collector.messages:
         down = agent is not None and await actions_unreachable(agent)
         collector.messages.append({"recipient_id": sender, "text": ANSWERS_UNAVAILABLE if down else SERVER_TROUBLE})
