@@ -134,18 +134,18 @@ def answer_in_context(
         if _latest_intent(tracker) != TRIAGE_INTENT:
             dispatcher.utter_message(response="utter_out_of_scope")
         return []
-    context = next_context(from_slots(tracker.current_slot_values()), intent, entities)
+    question, earlier = _question_text(tracker), previous_question(tracker)
+    kb = get_knowledge_base()
+    # "what about its side effects?": the drug of the question before carries over.
+    refers_back = bool(earlier) and get_ranker(kb).refers_back(question)
+    context = next_context(from_slots(tracker.current_slot_values()), intent, entities, refers_back)
     payload = compose_answer(
-        get_knowledge_base(),
-        context,
-        _question_text(tracker),
-        previous_question=previous_question(tracker),
-        topic_confidence=topic_confidence(tracker),
+        kb, context, question, previous_question=earlier, topic_confidence=topic_confidence(tracker)
     )
     send_answer(dispatcher, tracker, payload, lead=lead)
     # The topic is that of the entry that answered, whatever the NLU guessed.
     events = answer_events(replace(context, topic=Topic(payload.topic)), payload)
-    return [*events, SlotSet(LAST_QUESTION_SLOT, _question_text(tracker))]
+    return [*events, SlotSet(LAST_QUESTION_SLOT, question)]
 
 
 class ActionAnswer(Action):

@@ -33,6 +33,7 @@ ALLOWED_INTRO = re.compile(
             messages.NOTHING_FOUND_TEMPLATE,
             messages.NOTHING_AT_ALL,
             messages.CLOSEST_QUESTIONS,
+            messages.RELATED_QUESTIONS,
             messages.DOSING_POPULATION_UNCLEAR,
             messages.PATIENT_DOSING_NOTE,
         ]
