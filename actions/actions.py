@@ -163,6 +163,12 @@ def looks_like_a_question(tracker: Tracker) -> bool:
     return get_ranker(get_knowledge_base()).closeness(_question_text(tracker)) >= MIN_QUESTION_CLOSENESS
 
 
+def continues_a_question(tracker: Tracker) -> bool:
+    """Whether the message continues an earlier question ("and in the study from China?"):
+    elliptical, it is far from every known question, yet it is a question to answer."""
+    return bool(previous_question(tracker)) and get_ranker(get_knowledge_base()).continues(_question_text(tracker))
+
+
 # Cosine to the nearest known question; in tests/retrieval/dev.yml 90% of questions reach it.
 MIN_QUESTION_CLOSENESS = 0.4
 
@@ -173,7 +179,7 @@ class ActionShowSources(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         asks_for_sources = load_retrieval_vocabulary().sources_cue.search(_question_text(tracker))
-        if not asks_for_sources and looks_like_a_question(tracker):
+        if not asks_for_sources and (looks_like_a_question(tracker) or continues_a_question(tracker)):
             return await ActionAnswer().run(dispatcher, tracker, domain)
         payload = compose_sources(get_knowledge_base(), tracker.get_slot("last_claim_ids") or [])
         if payload is None:
