@@ -134,18 +134,18 @@ def answer_in_context(
         if _latest_intent(tracker) != TRIAGE_INTENT:
             dispatcher.utter_message(response="utter_out_of_scope")
         return []
-    context = next_context(from_slots(tracker.current_slot_values()), intent, entities)
+    question, earlier = _question_text(tracker), previous_question(tracker)
+    kb = get_knowledge_base()
+    # "what about its side effects?": the drug of the question before carries over.
+    refers_back = bool(earlier) and get_ranker(kb).refers_back(question)
+    context = next_context(from_slots(tracker.current_slot_values()), intent, entities, refers_back)
     payload = compose_answer(
-        get_knowledge_base(),
-        context,
-        _question_text(tracker),
-        previous_question=previous_question(tracker),
-        topic_confidence=topic_confidence(tracker),
+        kb, context, question, previous_question=earlier, topic_confidence=topic_confidence(tracker)
     )
     send_answer(dispatcher, tracker, payload, lead=lead)
     # The topic is that of the entry that answered, whatever the NLU guessed.
     events = answer_events(replace(context, topic=Topic(payload.topic)), payload)
-    return [*events, SlotSet(LAST_QUESTION_SLOT, _question_text(tracker))]
+    return [*events, SlotSet(LAST_QUESTION_SLOT, question)]
 
 
 class ActionAnswer(Action):
@@ -163,6 +163,12 @@ def looks_like_a_question(tracker: Tracker) -> bool:
     return get_ranker(get_knowledge_base()).closeness(_question_text(tracker)) >= MIN_QUESTION_CLOSENESS
 
 
+def continues_a_question(tracker: Tracker) -> bool:
+    """Whether the message continues an earlier question ("and in the study from China?"):
+    elliptical, it is far from every known question, yet it is a question to answer."""
+    return bool(previous_question(tracker)) and get_ranker(get_knowledge_base()).continues(_question_text(tracker))
+
+
 # Cosine to the nearest known question; in tests/retrieval/dev.yml 90% of questions reach it.
 MIN_QUESTION_CLOSENESS = 0.4
 
@@ -173,7 +179,7 @@ class ActionShowSources(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         asks_for_sources = load_retrieval_vocabulary().sources_cue.search(_question_text(tracker))
-        if not asks_for_sources and looks_like_a_question(tracker):
+        if not asks_for_sources and (looks_like_a_question(tracker) or continues_a_question(tracker)):
             return await ActionAnswer().run(dispatcher, tracker, domain)
         payload = compose_sources(get_knowledge_base(), tracker.get_slot("last_claim_ids") or [])
         if payload is None:

@@ -13,6 +13,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from knowledge import templates as messages
 from knowledge.context import FACETS, Context
+from knowledge.facet_walls import clashes, missing_topic, unmatched
 from knowledge.premises import FalsePremise, get_premise_detector
 from knowledge.ranker import Ranked, claim_order, get_ranker
 from knowledge.review_state import answer_review
@@ -49,6 +50,9 @@ MIN_BM25 = 5.0
 # (chosen on tests/answer_quality/cases.yml, where it stopped one wrong correction).
 PREMISE_ENTRY_RANK = 5
 SURE_PREMISE = 0.6
+# The NLU's confidence from which its topic is taken as what was asked: a side-effects
+# question about a drug with no side-effect entry is told so, not answered with its dose.
+ASKED_TOPIC_CONFIDENCE = 0.8
 _STATUS_ORDER = [ReviewStatus.changes_requested, ReviewStatus.draft, ReviewStatus.under_review, ReviewStatus.approved]
 
 
@@ -63,16 +67,7 @@ class Selection:
     unmatched: Tuple[str, ...] = ()  # facets the question named that no entry covers
     weak: bool = False  # no entry answers well enough to be shown
     unreviewed: bool = False  # approved-only mode, and no approved entry answers
-
-
-def _clashes(entry: Entry, context: Context) -> List[str]:
-    """Facets the question itself names that this entry is specific to another value of."""
-    clashes = []
-    for name in context.named_now:
-        covered, wanted = getattr(entry.facets, name, []), context.facet(name)
-        if covered and wanted and wanted not in covered:
-            clashes.append(name)
-    return clashes
+    topic: Optional[Topic] = None  # what was asked, when no entry answers it
 
 
 def _plausible(premise: FalsePremise, ranking: Sequence[Ranked]) -> bool:
@@ -97,7 +92,7 @@ def select(
     """
     ranker = get_ranker(kb)
     ranking = ranker.rank(question, context, previous_question, topic_confidence)
-    ranked = [r for r in ranking if not _clashes(r.entry, context)]
+    ranked = [r for r in ranking if not clashes(r.entry, context)]
     premise = get_premise_detector(kb).detect(question) if question else None
     if premise is not None and not _plausible(premise, ranking):
         premise = None
@@ -107,7 +102,8 @@ def select(
     if not ranked:  # only when the knowledge base is empty: entries without facets never clash
         return Selection((), (), weak=True)
     best = ranked[0]
-    follow_up = bool(previous_question) and ranker.is_short(question)  # "and for children?"
+    # "and for children?", "and for my 8 year old?"
+    follow_up = bool(previous_question) and (ranker.is_short(question) or ranker.only_names_facets(question))
     # A continuation with nothing before it ("and for a 6-year-old?" as a first message)
     # would be a guess about what it continues.
     orphan = not previous_question and ranker.continues(question) and ranker.is_short(question)
@@ -118,6 +114,13 @@ def select(
     )
     if weak and premise is None:
         return Selection((), (), (), tuple(r.entry for r in ranked[:MAX_SUGGESTIONS]), weak=True)
+    asked = _asked_topic(context, topic_confidence)
+    walled_by = missing_topic(kb.entries, context, asked)
+    if walled_by is not None and premise is None:
+        # Nothing on the asked topic for this drug or group: say so rather than answer
+        # from another topic; the closest entries that are allowed are offered.
+        suggestions = tuple(r.entry for r in ranked[:MAX_SUGGESTIONS])
+        return Selection((), (), (), suggestions, (walled_by,), weak=True, topic=asked)
     shown = list(correction)
     for index in claim_order(ranker, best.entry, question):
         claim = best.entry.claims[index]
@@ -125,16 +128,19 @@ def select(
             shown.append(claim)
     shown = shown[:MAX_CLAIMS]
     entries = tuple({kb.entry_of_claim[c.id].id: kb.entry_of_claim[c.id] for c in shown}.values())
-    # Named facets nothing on the answer's topic is specific to: the answer says it is general.
-    unmatched = tuple(
-        name
-        for name in FACETS
-        if name in context.named_now
-        and name != "biomarker_status"
-        and context.facet(name)
-        and not any(context.facet(name) in getattr(e.facets, name) for e in kb.entries if e.topic == best.entry.topic)
-    )
-    return Selection(tuple(shown[len(correction) :]), entries, correction[:MAX_CLAIMS], runners_up, unmatched)
+    # Facets nothing allowed on the answer's topic is specific to: the answer says it is general.
+    general = tuple(unmatched(kb.entries, context, best.entry.topic))
+    return Selection(tuple(shown[len(correction) :]), entries, correction[:MAX_CLAIMS], runners_up, general)
+
+
+def _asked_topic(context: Context, topic_confidence: Optional[Mapping[Topic, float]]) -> Optional[Topic]:
+    """The topic the question asks about: the NLU's when it is sure, else, for a
+    follow-up, the conversation's."""
+    if topic_confidence:
+        topic, confidence = max(topic_confidence.items(), key=lambda item: item[1])
+        if confidence >= ASKED_TOPIC_CONFIDENCE:
+            return topic
+    return context.topic if context.follows_up else None
 
 
 def _label(value: str) -> str:
@@ -163,7 +169,7 @@ def _intro(context: Context, topic: Topic, selection: Selection) -> List[str]:
     topic_label = messages.TOPIC_LABELS[topic]
     for name in selection.unmatched:
         template = messages.NO_SPECIFIC_TEMPLATE if selection.entries else messages.NOTHING_FOUND_TEMPLATE
-        lines.append(template.format(topic=topic_label, value=_label(context.facet(name) or "")))
+        lines.append(template.format(topic=topic_label, value=_unmatched_value(context, name)))
     if selection.unreviewed:
         nearest = selection.runners_up
         if nearest:
@@ -172,7 +178,10 @@ def _intro(context: Context, topic: Topic, selection: Selection) -> List[str]:
             lines.append(messages.NOTHING_REVIEWED_YET)
         return lines
     if selection.weak:
-        lines.append(messages.CLOSEST_QUESTIONS if selection.runners_up else messages.NOTHING_AT_ALL)
+        if not selection.runners_up:
+            lines.append(messages.NOTHING_AT_ALL)
+        else:
+            lines.append(messages.RELATED_QUESTIONS if selection.unmatched else messages.CLOSEST_QUESTIONS)
         return lines
     populations = {p for e in selection.entries for p in e.facets.population}
     others = {p for e in selection.runners_up for p in e.facets.population} - populations
@@ -181,6 +190,17 @@ def _intro(context: Context, topic: Topic, selection: Selection) -> List[str]:
     if topic == Topic.dosing and context.audience == Audience.patient:
         lines.append(messages.PATIENT_DOSING_NOTE)
     return lines
+
+
+def _unmatched_value(context: Context, name: str) -> str:
+    """What nothing specific was found about, with the drug and the patient group together
+    ("ceritinib in children"): the knowledge base may hold each, but not both."""
+    value = _label(context.facet(name) or "")
+    if name == "population" and context.drug:
+        return f"{context.drug} in {value}"
+    if name == "drug" and context.population:
+        return f"{value} in {_label(context.population)}"
+    return value
 
 
 def _selection_of(kb: KnowledgeBase, claim_ids: Sequence[str]) -> Selection:
@@ -266,11 +286,11 @@ def compose_answer(
 
         def nearest() -> List[Entry]:
             ranking = get_ranker(kb).rank(question, context, previous_question, topic_confidence)
-            return [r.entry for r in ranking if _approved(r.entry) and not _clashes(r.entry, context)]
+            return [r.entry for r in ranking if _approved(r.entry) and not clashes(r.entry, context)]
 
         selection = _reviewed_part(kb, selection, nearest)
     answering = [*selection.entries, *selection.runners_up]
-    topic = answering[0].topic if answering else context.topic or Topic.overview
+    topic = selection.topic or (answering[0].topic if answering else context.topic or Topic.overview)
     intro = _intro(context, topic, selection)
 
     numbers: Dict[str, int] = {}

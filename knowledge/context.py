@@ -22,7 +22,8 @@ INTENT_TOPICS = {
 TOPIC_INTENTS = {topic: intent for intent, topic in INTENT_TOPICS.items()}
 FACETS = ("drug", "biomarker", "biomarker_status", "population", "body_site")
 # Facets that describe the patient or the tumour carry over to a new question;
-# the drug is the subject of one question and does not.
+# the drug is the subject of one question and does not, unless the new question refers
+# back to the one before ("what about its side effects?").
 PERSISTENT_FACETS = ("biomarker", "biomarker_status", "population", "body_site")
 
 
@@ -37,6 +38,9 @@ class Context:
     body_site: Optional[str] = None
     # Facets the latest message itself named (as opposed to carried-over context).
     named_now: FrozenSet[str] = field(default_factory=frozenset)
+    # Whether the latest message continues the question before it ("and for children?",
+    # "what about its side effects?"): then the conversation's topic is evidence too.
+    follows_up: bool = False
 
     def facet(self, name: str) -> Optional[str]:
         value: Optional[str] = getattr(self, name)
@@ -92,16 +96,21 @@ def inferred_topic(named: Dict[str, Optional[str]]) -> Topic:
     return Topic.overview
 
 
-def next_context(previous: Context, intent: str, entities: List[Dict[str, Any]]) -> Context:
+def next_context(previous: Context, intent: str, entities: List[Dict[str, Any]], refers_back: bool = False) -> Context:
     """Apply one user message to the context.
 
-    A new question switches the topic and keeps only the patient/tumour facets; a
-    follow-up (inform) keeps the topic and everything else, overriding what it names.
+    A new question switches the topic and keeps only the patient/tumour facets; one that
+    refers back to the question before (`refers_back`: "what about its side effects?")
+    keeps the drug too. A follow-up (inform) keeps the topic and everything else,
+    overriding what it names.
     """
     named = facets_from_entities(entities)
     if intent in INTENT_TOPICS:
         kept = {name: previous.facet(name) for name in PERSISTENT_FACETS}
-        base = replace(previous, topic=INTENT_TOPICS[intent], **_facet_kwargs({**kept, "drug": None}))
+        drug = previous.drug if refers_back else None
+        base = replace(previous, topic=INTENT_TOPICS[intent], **_facet_kwargs({**kept, "drug": drug}))
+        follows_up = refers_back
     else:
         base = replace(previous, topic=previous.topic or inferred_topic(named))
-    return replace(base, named_now=frozenset(named), **_facet_kwargs(named))
+        follows_up = previous.topic is not None
+    return replace(base, named_now=frozenset(named), follows_up=follows_up, **_facet_kwargs(named))

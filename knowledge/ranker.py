@@ -48,10 +48,12 @@ class RetrievalVocabulary(BaseModel):
     synonyms: Dict[str, List[str]]
     stopwords: List[str]
     continuation_cues: List[str]
+    back_reference_cues: List[str]
+    age_mentions: List[str]
     sources_cues: List[str]
     premise_cues: List[str]
 
-    @validator("premise_cues", "continuation_cues", "sources_cues")
+    @validator("premise_cues", "continuation_cues", "back_reference_cues", "age_mentions", "sources_cues")
     def _compiles(cls, cues: List[str]) -> List[str]:
         _any_of(cues)
         return cues
@@ -63,6 +65,14 @@ class RetrievalVocabulary(BaseModel):
     @functools.cached_property
     def continuation_cue(self) -> re.Pattern[str]:
         return _any_of(self.continuation_cues)
+
+    @functools.cached_property
+    def age_mention(self) -> re.Pattern[str]:
+        return _any_of(self.age_mentions)
+
+    @functools.cached_property
+    def back_reference_cue(self) -> re.Pattern[str]:
+        return _any_of(self.back_reference_cues)
 
     @functools.cached_property
     def sources_cue(self) -> re.Pattern[str]:
@@ -94,13 +104,19 @@ class Analyzer:
     def __init__(self, vocabulary: RetrievalVocabulary) -> None:
         self._spelling = vocabulary.spelling
         self._stop = frozenset(vocabulary.stopwords)
+        self._age = vocabulary.age_mention
         self._stemmer = Stemmer.Stemmer("english")
         entity_forms: Dict[Tuple[str, ...], List[str]] = {}
+        # Which facet and value each name names ("kids" -> population pediatric).
+        self._facet_of: Dict[Tuple[str, ...], Tuple[str, str]] = {}
         entities = load_vocabulary()
-        for kind in ENTITY_TYPES:
+        for kind in (*ENTITY_TYPES, "biomarker_status"):
             for value, forms in entities.surface_forms(kind).items():
                 for form in forms:
-                    entity_forms.setdefault(tuple(tokens(str(form))), []).extend(tokens(value))
+                    self._facet_of.setdefault(tuple(tokens(str(form))), (kind, value))
+                    if kind != "biomarker_status":
+                        entity_forms.setdefault(tuple(tokens(str(form))), []).extend(tokens(value))
+        self._facet_of.pop((), None)
         # Entity forms apply to entries and questions alike ("kids" and "children" both
         # gain "pediatric"); shorthand expansions only to questions.
         self._both = {k: v for k, v in entity_forms.items() if k}
@@ -143,6 +159,53 @@ class Analyzer:
         kept = [w for w in [*words, *added] if w not in self._stop]
         return list(self._stemmer.stemWords(kept))
 
+    def replace_ages(self, text: str, population: Optional[str]) -> str:
+        """The text with its ages ("8 year old", "14 y/o") as the population they fall in:
+        their numbers would match entries only by chance (a year, a percentage)."""
+        return self._age.sub(f" {population or ''} ", text)
+
+    def with_facets(self, text: str, values: Mapping[str, Optional[str]]) -> str:
+        """The text with its names of the given facets replaced by the given values (None
+        drops them): "How is lung IMT operated on?" with the bladder -> "how is bladder imt
+        operated on". Ages count as names of the population."""
+        if "population" in values:
+            text = self.replace_ages(text, values["population"])
+        kept: List[str] = []
+        for words, facet in self._facet_spans(text):
+            if facet is None or facet[0] not in values:
+                kept.extend(words)
+            else:
+                kept.extend(tokens(values[facet[0]] or ""))
+        return " ".join(kept)
+
+    def named_facets(self, text: str) -> set[Tuple[str, str]]:
+        """The (facet, value) pairs the text names by entity names and status words."""
+        return {facet for _, facet in self._facet_spans(text) if facet is not None}
+
+    def _facet_spans(self, text: str) -> List[Tuple[List[str], Optional[Tuple[str, str]]]]:
+        """The text's words in runs: each facet name (the longest that starts there) with
+        its facet and value, every other word alone with None."""
+        words = [self._spelling.get(w, w) for w in tokens(text)]
+        spans: List[Tuple[List[str], Optional[Tuple[str, str]]]] = []
+        i = 0
+        while i < len(words):
+            longest = min(self._longest, len(words) - i)
+            n = next((n for n in range(longest, 0, -1) if tuple(words[i : i + n]) in self._facet_of), 0)
+            if n:
+                spans.append((words[i : i + n], self._facet_of[tuple(words[i : i + n])]))
+                i += n
+            else:
+                spans.append(([words[i]], None))
+                i += 1
+        return spans
+
+    def content_terms(self, text: str) -> List[str]:
+        """The question's terms other than facet names: what it asks besides the facets
+        it names ("and for my 8 year old?" has none)."""
+        without = self.with_facets(text, {name: None for name in FACETS})
+        kept = [w for w in without.split() if w not in self._stop]
+        return list(self._stemmer.stemWords(kept))
+
     def text(self, text: str, query: bool = False) -> str:
         return " ".join(self.terms(text, query))
 
@@ -164,6 +227,7 @@ class Weights:
     previous_short: float = 1.2  # ... when the follow-up has at most SHORT_QUERY terms
     short_query: int = 3
     own_evidence: float = 0.5  # discount of that share per unit of the follow-up's own closeness
+    conversation_topic: float = 0.3  # a follow-up's entry on the topic the conversation is on
 
 
 @dataclass(frozen=True)
@@ -203,6 +267,7 @@ class EntryRanker:
         vocabulary = load_retrieval_vocabulary()
         self.analyzer = Analyzer(vocabulary)
         self._continuation = vocabulary.continuation_cue
+        self._back_reference = vocabulary.back_reference_cue
         self.entries = list(kb.entries)
         documents = [_entry_document(e) for e in self.entries]
         claim_documents = [_claim_document(kb, c) for e in self.entries for c in e.claims]
@@ -229,6 +294,7 @@ class EntryRanker:
         )
         self._questions = normalize(self._vectorizer.fit_transform([self._similarity_text(t) for t in texts]))
         self._ask_terms = [set(self.analyzer.terms(e.ask)) for e in self.entries]
+        self._covered = {(name, v) for e in self.entries for name in FACETS for v in getattr(e.facets, name)}
         # BM25 over single questions too: a close paraphrase of one question is strong evidence.
         self._question_bm25 = bm25s.BM25()
         self._question_bm25.index([self.analyzer.terms(t) for t in texts], show_progress=False)
@@ -321,6 +387,31 @@ class EntryRanker:
         """Whether the question continues an earlier one ("and for children?")."""
         return bool(self._continuation.search(question))
 
+    def refers_back(self, question: str) -> bool:
+        """Whether the question points back at the one before: it continues it, or names
+        "its" or "the drug" ("what about its side effects?")."""
+        return self.continues(question) or bool(self._back_reference.search(question))
+
+    def _specific(self, name: str, value: Optional[str]) -> Optional[str]:
+        """The value, when some entry is specific to it."""
+        return value if (name, value) in self._covered else None
+
+    def _swaps_facets(self, question: str, previous_question: str, context: Context) -> bool:
+        """Whether the question only names facets, at least one of them new to the question
+        before ("and for kids?" after an adult dose question, but not "and breastfeeding?"
+        after a pregnancy question, whose word says more than its facet)."""
+        if not self.only_names_facets(question):
+            return False
+        # A name the context did not take up ("negative" without its gene) still says something.
+        if any(context.facet(name) != value for name, value in self.analyzer.named_facets(question)):
+            return False
+        before = self.analyzer.named_facets(previous_question)
+        return any((name, context.facet(name)) not in before for name in context.named_now if context.facet(name))
+
+    def only_names_facets(self, question: str) -> bool:
+        """Whether the question says nothing but entity names and ages ("and for kids?")."""
+        return not self.analyzer.content_terms(question)
+
     def is_short(self, question: str) -> bool:
         return len(self.analyzer.terms(question)) <= self.weights.short_query
 
@@ -332,7 +423,13 @@ class EntryRanker:
         topic_confidence: Optional[Mapping[Topic, float]] = None,
     ) -> List[Ranked]:
         context = context or Context()
+        if "population" in context.named_now:
+            question = self.analyzer.replace_ages(question, context.population)
         text, nearest, bm25 = self._signals(question)
+        if previous_question and self._swaps_facets(question, previous_question, context):
+            # "and in the bladder?" asks the question before again, for the facet it names;
+            # its own words would only match entries that mention the name in passing.
+            text, nearest, bm25 = np.zeros_like(text), np.zeros_like(nearest), np.zeros_like(bm25)
         scores = text + self._facet_scores(context)
         if previous_question:
             short = self.is_short(question)
@@ -340,7 +437,16 @@ class EntryRanker:
             # A follow-up that clearly asks something of its own ("and if a dose is
             # missed?") leans less on the question before it than "and for children?".
             share *= float(np.clip(1 - self.weights.own_evidence * nearest.max(), 0, 1))
-            scores = scores + share * self.text_scores(previous_question)
+            # The facets the follow-up names replace the question's own: "and for kids?"
+            # after an adult dose question asks for the children's dose.
+            # A value no entry is specific to ("bladder") is dropped rather than put in:
+            # its word would only find entries that mention it in passing.
+            named = {name: self._specific(name, context.facet(name)) for name in context.named_now}
+            scores = scores + share * self.text_scores(self.analyzer.with_facets(previous_question, named))
+            if context.follows_up and context.topic is not None:
+                # "and steroids?" after a treatment question is still about treatment.
+                on_topic = np.array([e.topic == context.topic for e in self.entries], dtype=float)
+                scores = scores + self.weights.conversation_topic * on_topic
         if topic_confidence:
             scores = scores + self.weights.topic * np.array([topic_confidence.get(e.topic, 0.0) for e in self.entries])
         order = np.argsort(-scores, kind="stable")

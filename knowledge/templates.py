@@ -45,6 +45,8 @@ NO_SPECIFIC_TEMPLATE = (
     "I have no specific {topic} information about {value} in my curated knowledge base, so here is what I do have."
 )
 NOTHING_FOUND_TEMPLATE = "I have no {topic} information about {value} in my curated knowledge base, and I won't guess."
+# After NOTHING_FOUND_TEMPLATE, before the entries offered instead.
+RELATED_QUESTIONS = "These are related questions I can answer:"
 NOTHING_AT_ALL = "I have nothing on that in my curated knowledge base, and I won't guess."
 CLOSEST_QUESTIONS = (
     "I'm not sure my curated knowledge base answers exactly that, and I won't guess. "

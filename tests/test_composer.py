@@ -3,6 +3,7 @@ grounding guarantee."""
 
 import itertools
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -35,6 +36,7 @@ ALLOWED_INTRO = re.compile(
             messages.CLOSEST_QUESTIONS,
             messages.NOT_REVIEWED_NEAREST,
             messages.NOTHING_REVIEWED_YET,
+            messages.RELATED_QUESTIONS,
             messages.DOSING_POPULATION_UNCLEAR,
             messages.PATIENT_DOSING_NOTE,
         ]
@@ -206,3 +208,35 @@ def test_text_rendering_has_markers_sources_disclaimer_and_more(kb):
 def test_suggestions_never_repeat_the_question(kb):
     for entry in kb.entries:
         assert entry.ask not in compose_answer(kb, Context(), entry.ask).suggestions
+
+
+def test_a_carried_drug_is_a_wall_and_the_missing_dose_is_said_plainly(kb):
+    """ "What is the ceritinib dose?" then "and for a 6 year old child?": never crizotinib's dose."""
+    first = next_context(Context(), "ask_dosing", [{"entity": "drug", "value": "ceritinib"}])
+    follow = next_context(first, "inform", [{"entity": "population", "value": "pediatric"}])
+    earlier = "What is the dose of ceritinib?"
+    payload = compose_answer(kb, follow, "and for a 6 year old child?", previous_question=earlier)
+    assert not any(kb.entry_of_claim[c].facets.drug == ["crizotinib"] for c in payload.claim_ids)
+    assert "280 mg/m" not in payload.answer
+    assert any("ceritinib in children" in line for line in payload.intro)
+    assert_grounded(kb, payload)
+
+
+def test_a_topic_with_nothing_on_the_drug_is_said_so_not_answered_from_another(kb):
+    context = Context(drug="alectinib", named_now=frozenset({"drug"}))
+    payload = compose_answer(
+        kb, context, "What are the common side effects of alectinib?", topic_confidence={Topic.side_effects: 1.0}
+    )
+    assert payload.topic == Topic.side_effects and not payload.claim_ids
+    assert any("no side-effect information about alectinib" in line for line in payload.intro)
+    assert messages.RELATED_QUESTIONS in payload.intro and payload.suggestions
+    assert_grounded(kb, payload)
+
+
+def test_a_facet_swap_asks_the_question_before_again(kb):
+    first = next_context(Context(), "ask_treatment", [{"entity": "body_site", "value": "lung"}])
+    first = replace(first, topic=Topic.treatment)
+    follow = next_context(first, "inform", [{"entity": "body_site", "value": "bladder"}])
+    payload = compose_answer(kb, follow, "and in the bladder?", previous_question="How is lung IMT operated on?")
+    assert payload.topic == Topic.treatment
+    assert payload.claim_ids and not any(c.startswith("treatment-surgery-lung") for c in payload.claim_ids)

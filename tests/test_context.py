@@ -37,3 +37,15 @@ def test_detail_without_any_topic_infers_one():
 def test_slots_round_trip():
     ctx = Context(topic=Topic.side_effects, audience=Audience.patient, drug="crizotinib", population="adult")
     assert from_slots(ctx.as_slots()) == ctx
+
+
+def test_a_new_question_that_refers_back_keeps_the_drug():
+    before = Context(topic=Topic.dosing, drug="crizotinib")
+    after = next_context(before, "ask_side_effects", [], refers_back=True)
+    assert (after.topic, after.drug, after.follows_up) == (Topic.side_effects, "crizotinib", True)
+    assert next_context(before, "ask_side_effects", []).drug is None
+
+
+def test_a_detail_follow_up_follows_up_only_after_a_question():
+    assert next_context(Context(topic=Topic.treatment), "inform", []).follows_up
+    assert not next_context(Context(), "inform", [{"entity": "drug", "value": "alectinib"}]).follows_up

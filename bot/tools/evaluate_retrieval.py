@@ -64,10 +64,17 @@ class Understanding:
         return {INTENT_TOPICS[r["name"]]: float(r["confidence"]) for r in ranking if r.get("name") in INTENT_TOPICS}
 
     def context_for(self, messages: List[str]) -> Context:
+        """The context the last message is answered in. As in the assistant, each earlier
+        message leaves the topic of the entry that answered it, whatever the NLU guessed."""
         context = Context()
-        for text in messages:
+        for index, text in enumerate(messages):
             parsed = self.parse(text)
-            context = next_context(context, parsed["intent"]["name"], parsed.get("entities") or [])
+            refers_back = index > 0 and self.ranker.refers_back(text)
+            context = next_context(context, parsed["intent"]["name"], parsed.get("entities") or [], refers_back)
+            if index < len(messages) - 1:
+                earlier = messages[index - 1] if index else ""
+                best = self.ranker.rank(text, context, earlier, self.topic_confidence(text))[0]
+                context = replace(context, topic=best.entry.topic)
         return context
 
 
