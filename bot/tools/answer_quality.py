@@ -38,7 +38,7 @@ MAX_RATE_LIMITED_RETRIES = 5
 MAX_RETRY_AFTER_S = 60
 
 
-def _send(session: requests.Session, url: str, sender: str, text: str) -> List[Dict]:
+def send_message(session: requests.Session, url: str, sender: str, text: str) -> List[Dict]:
     for _ in range(MAX_RATE_LIMITED_RETRIES):
         response = session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
         if response.status_code != 429:
@@ -65,10 +65,10 @@ def topics_stating(case: Dict[str, Any]) -> Set[str]:
 def run_case(session: requests.Session, url: str, case: Dict) -> Dict:
     sender = f"quality-{case['id']}-{uuid.uuid4().hex[:6]}"
     if case.get("audience") == "patient":
-        _send(session, url, sender, PATIENT_SWITCH)
+        send_message(session, url, sender, PATIENT_SWITCH)
     for earlier in case.get("context") or []:
-        _send(session, url, sender, earlier)
-    replies = _send(session, url, sender, case["question"])
+        send_message(session, url, sender, earlier)
+    replies = send_message(session, url, sender, case["question"])
     # The answer may follow a safety reply ("contact your care team today"): find its message.
     answer_reply: Dict[str, Any] = next((r for r in replies if (r.get("custom") or {}).get("type") == "imt_answer"), {})
     answer: Dict[str, Any] = answer_reply.get("custom") or {}

@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional
 import requests
 import yaml
 
-from bot.tools.answer_quality import _send
+from bot.tools.answer_quality import send_message
 from bot.tools.api_client import api_session
 from bot.tools.reports import save_report
 
@@ -61,7 +61,7 @@ def run_dialogue(url: str, dialogue: Dict[str, Any], token: Optional[str] = None
     rows = []
     with requests.Session() as plain, api_session(token) as api:
         for number, turn in enumerate(dialogue["turns"]):
-            replies = _send(plain, url, sender, turn["text"])
+            replies = send_message(plain, url, sender, turn["text"])
             tracker = _tracker(api, url, sender)
             slots = tracker.get("slots") or {}
             expected = {key: (turn.get("carried") or {}).get(key) for key in CONTEXT_KEYS}
