@@ -14,7 +14,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from sklearn.metrics import accuracy_score, f1_score
 
@@ -47,7 +47,10 @@ def _entity_counts(expected: List[Tuple], predicted: List[Tuple]) -> Tuple[int, 
     return true_positive, sum(pred.values()) - true_positive, sum(exp.values()) - true_positive
 
 
-def evaluate(url: str, examples: List[Dict], token: Optional[str] = None) -> Dict:
+def evaluate(
+    url: str, examples: List[Dict], token: Optional[str] = None, unannotated: FrozenSet[str] = frozenset()
+) -> Dict:
+    """`unannotated`: entity types the set's writer was told not to annotate (not counted)."""
     gold, guessed, errors = [], [], []
     tp = fp = fn = 0
     with api_session(token) as session:
@@ -57,7 +60,7 @@ def evaluate(url: str, examples: List[Dict], token: Optional[str] = None) -> Dic
             entities = [
                 (e["entity"], e.get("value"), e.get("role"))
                 for e in parsed.get("entities") or []
-                if e["entity"] not in GATE_ENTITIES
+                if e["entity"] not in GATE_ENTITIES | unannotated
             ]
             gold.append(example["intent"])
             guessed.append(intent)
@@ -104,8 +107,9 @@ def main() -> int:
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--token", help="the HTTP API token (default IMT_API_TOKEN)")
+    parser.add_argument("--unannotated", nargs="*", default=[], help="entity types the set does not annotate")
     args = parser.parse_args()
-    report = evaluate(args.url, load_held_out(args.held_out), token=args.token)
+    report = evaluate(args.url, load_held_out(args.held_out), token=args.token, unannotated=frozenset(args.unannotated))
     summary = {k: v for k, v in report.items() if k != "errors"}
     print(json.dumps(summary, indent=2))
     for error in report["errors"]:
