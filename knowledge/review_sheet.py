@@ -153,13 +153,20 @@ def _md_diff(pieces: List[Any]) -> str:
     return " ".join(marks[kind].format(words) for kind, words in pieces)
 
 
+def _scope(
+    kb: KnowledgeBase, today: Optional[dt.date], period_months: Optional[int], changed_only: bool
+) -> Tuple[KnowledgeBase, dt.date, int, List[Dict[str, Any]]]:
+    """What a sheet shows: the entries (only those changed since approval, if asked), the
+    date and period that decide "review due", and the changes."""
+    today, period_months = _when(today, period_months)
+    changed = changed_since_approval(kb)
+    return (only_changed(kb) if changed_only else kb), today, period_months, changed
+
+
 def render_markdown(
     kb: KnowledgeBase, today: Optional[dt.date] = None, period_months: Optional[int] = None, changed_only: bool = False
 ) -> str:
-    today, period_months = _when(today, period_months)
-    changed = changed_since_approval(kb)
-    if changed_only:
-        kb = only_changed(kb)
+    kb, today, period_months, changed = _scope(kb, today, period_months, changed_only)
     due = sum(review_due(e.review, today, period_months) for e in kb.entries)
     lines = [
         "# IMT knowledge base: review sheet" + (": changed since approval" if changed_only else ""),
@@ -219,10 +226,7 @@ def render_markdown(
 def render_html(
     kb: KnowledgeBase, today: Optional[dt.date] = None, period_months: Optional[int] = None, changed_only: bool = False
 ) -> str:
-    today, period_months = _when(today, period_months)
-    changed = changed_since_approval(kb)
-    if changed_only:
-        kb = only_changed(kb)
+    kb, today, period_months, changed = _scope(kb, today, period_months, changed_only)
     table = rows(kb, today, period_months)
     template = Environment(autoescape=select_autoescape(default=True)).from_string(HTML_TEMPLATE)
     html: str = template.render(

@@ -26,35 +26,34 @@ def test_a_refused_connection_means_unreachable():
     assert asyncio.run(actions_unreachable(_agent(_free_port()), SHORT)) is True
 
 
-def test_a_server_that_accepts_but_does_not_answer_in_time_is_busy_not_unreachable():
-    async def scenario() -> bool:
-        async def accept_and_stay_silent(reader, writer):
-            await asyncio.sleep(5)  # never answers within the check's timeout
-            writer.close()
+def _unreachable_with(handler) -> bool:
+    """actions_unreachable against a real local TCP server running `handler`."""
 
-        server = await asyncio.start_server(accept_and_stay_silent, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
+    async def scenario() -> bool:
+        server = await asyncio.start_server(handler, "127.0.0.1", 0)
         try:
-            return await actions_unreachable(_agent(port), SHORT)
+            return await actions_unreachable(_agent(server.sockets[0].getsockname()[1]), SHORT)
         finally:
             server.close()
 
-    assert asyncio.run(scenario()) is False
+    return asyncio.run(scenario())
+
+
+async def _accept_and_stay_silent(reader, writer):
+    await asyncio.sleep(5)  # never answers within the check's timeout
+    writer.close()
+
+
+async def _answer_ok(reader, writer):
+    await reader.readuntil(b"\r\n\r\n")
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+    await writer.drain()
+    writer.close()
+
+
+def test_a_server_that_accepts_but_does_not_answer_in_time_is_busy_not_unreachable():
+    assert _unreachable_with(_accept_and_stay_silent) is False
 
 
 def test_a_server_that_answers_200_is_reachable():
-    async def scenario() -> bool:
-        async def answer_ok(reader, writer):
-            await reader.readuntil(b"\r\n\r\n")
-            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
-            await writer.drain()
-            writer.close()
-
-        server = await asyncio.start_server(answer_ok, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
-        try:
-            return await actions_unreachable(_agent(port), SHORT)
-        finally:
-            server.close()
-
-    assert asyncio.run(scenario()) is False
+    assert _unreachable_with(_answer_ok) is False

@@ -15,7 +15,7 @@ import sys
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Iterable, List, Optional, Union
+from typing import IO, Any, Dict, Iterable, List, Optional, Union
 
 import sqlalchemy as sa
 
@@ -24,6 +24,29 @@ from knowledge.settings import Settings, get_settings
 
 VOTES = ("up", "down")
 COLUMNS = ("id", "created_at", "channel", "conversation_id", "topic", "vote", "claim_ids", "citations")
+
+
+def feedback_row(
+    *,
+    channel: str,
+    conversation_id: str,
+    vote: str,
+    topic: Optional[str],
+    claim_ids: Iterable[str],
+    citations: Iterable[str],
+) -> Dict[str, Any]:
+    """One vote as stored, whichever the store (COLUMNS but the id)."""
+    if vote not in VOTES:
+        raise ValueError(f"vote must be one of {VOTES}")
+    return {
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "channel": channel,
+        "conversation_id": conversation_id,
+        "topic": topic,
+        "vote": vote,
+        "claim_ids": json.dumps(list(claim_ids)),
+        "citations": json.dumps(list(citations)),
+    }
 
 
 def default_path() -> Path:
@@ -46,33 +69,10 @@ class FeedbackStore:
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=10)
 
-    def record(
-        self,
-        *,
-        channel: str,
-        conversation_id: str,
-        vote: str,
-        topic: Optional[str],
-        claim_ids: Iterable[str],
-        citations: Iterable[str],
-    ) -> None:
-        if vote not in VOTES:
-            raise ValueError(f"vote must be one of {VOTES}")
-        row = (
-            datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            channel,
-            conversation_id,
-            topic,
-            vote,
-            json.dumps(list(claim_ids)),
-            json.dumps(list(citations)),
-        )
+    def record(self, **vote: Any) -> None:
+        row = feedback_row(**vote)
         with self._lock, self._connect() as db:
-            db.execute(
-                "INSERT INTO feedback (created_at, channel, conversation_id, topic, vote, claim_ids, citations)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
+            db.execute(f"INSERT INTO feedback ({', '.join(row)}) VALUES ({', '.join(':' + name for name in row)})", row)
 
     def rows(self) -> List[tuple]:
         with self._connect() as db:
@@ -111,29 +111,9 @@ class SqlFeedbackStore:
         self.engine = shared_engine(url)
         create_tables(self.engine, _METADATA)
 
-    def record(
-        self,
-        *,
-        channel: str,
-        conversation_id: str,
-        vote: str,
-        topic: Optional[str],
-        claim_ids: Iterable[str],
-        citations: Iterable[str],
-    ) -> None:
-        if vote not in VOTES:
-            raise ValueError(f"vote must be one of {VOTES}")
-        row = {
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "channel": channel,
-            "conversation_id": conversation_id,
-            "topic": topic,
-            "vote": vote,
-            "claim_ids": json.dumps(list(claim_ids)),
-            "citations": json.dumps(list(citations)),
-        }
+    def record(self, **vote: Any) -> None:
         with self.engine.begin() as connection:
-            connection.execute(_FEEDBACK.insert().values(**row))
+            connection.execute(_FEEDBACK.insert().values(**feedback_row(**vote)))
 
     def rows(self) -> List[tuple]:
         columns = [_FEEDBACK.c[name] for name in COLUMNS]
