@@ -18,8 +18,10 @@ from knowledge.schema import KnowledgeBase
 def coverage(kb: KnowledgeBase) -> Dict[str, Any]:
     per: Dict[str, Counter[str]] = {name: Counter() for name in ("topic", "facet", "evidence", "certainty", "status")}
     cited: Set[str] = set()
+    noted = 0
     for entry in kb.entries:
         for claim in entry.claims:
+            noted += bool(claim.source_note)
             per["topic"][entry.topic.value] += 1
             per["evidence"][claim.evidence.value] += 1
             per["certainty"][claim.certainty.value] += 1
@@ -32,6 +34,7 @@ def coverage(kb: KnowledgeBase) -> Dict[str, Any]:
         "claims": sum(per["topic"].values()),
         "entries": len(kb.entries),
         "references": len(kb.references),
+        "claims_with_source_note": noted,
         **{f"claims_per_{name}": dict(sorted(counter.items())) for name, counter in per.items()},
         "references_never_cited": sorted(set(kb.references) - cited),
     }
@@ -46,6 +49,7 @@ def main() -> int:
         print(json.dumps(report, indent=2))
         return 0
     print(f"{report['claims']} claims in {report['entries']} entries; {report['references']} references")
+    print(f"{report['claims_with_source_note']} claims with a source note")
     for key, values in report.items():
         if key.startswith("claims_per_"):
             print(f"\n{key.replace('_', ' ')}:")

@@ -169,6 +169,8 @@ class Claim(BaseModel):
     cites: List[str] = Field(..., min_items=1)
     evidence: EvidenceKind
     certainty: Certainty = Certainty.established
+    # What the cited reference says, so a reviewer can check the claim without opening it.
+    source_note: Optional[str] = Field(None, min_length=20)
 
     class Config:
         extra = "forbid"

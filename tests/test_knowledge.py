@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from knowledge.loader import DATA_DIR, load_knowledge_base
 from knowledge.schema import Certainty, KnowledgeBase, Reference, Topic
+from knowledge.source_notes import source_note_problems
 
 DATA = Path(__file__).resolve().parent / "data"
 # PMIDs, DOIs and URLs written in the evidence notes, vendored (see the file's header).
@@ -154,3 +155,31 @@ def test_approved_only_serves_only_approved_entries():
     }
     approved = load_knowledge_base(mixed, approved_only=True, approvals_file=log)
     assert [e.id for e in approved.entries] == ["approved-dose"]
+
+
+def test_every_number_a_claim_states_is_in_its_source_note(kb):
+    problems = {
+        claim.id: found
+        for _, claim in _all_claims(kb)
+        if (found := source_note_problems(claim.clinician, claim.patient, claim.source_note))
+    }
+    assert not problems, problems
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        (None, "without a source note"),
+        ("Label section 2.4: resume at 200 mg twice daily.", "not in the source note: 250"),
+        ("Adults: 250 mg orally twice daily, pediatric dosing is by body-surface area.", "repeats the claim"),
+    ],
+)
+def test_source_note_check_catches_a_missing_note_a_missing_number_and_a_copy(note, expected):
+    claim = "Adults: 250 mg orally twice daily; pediatric dosing is by body-surface area."
+    problems = source_note_problems(claim, "Your care team decides the dose (250 mg for adults).", note)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_a_note_with_every_number_and_its_own_words_passes():
+    note = "US label section 2.2: recommended adult dosage 250 mg orally twice daily until progression."
+    assert not source_note_problems("Adults take 250 mg twice daily.", "Adults take 250 mg twice a day.", note)
