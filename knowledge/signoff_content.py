@@ -34,6 +34,11 @@ def clinical_content(entry: Entry, references: Mapping[str, Reference]) -> Dict[
     exclude: Dict[Union[int, str], Any] = {name: True for name in NOT_CLINICAL_ENTRY_FIELDS}
     exclude["misconceptions"] = {"__all__": {"statements"}}
     content: Dict[str, Any] = json.loads(entry.json(exclude=exclude))
+    for claim in content["claims"]:
+        # A claim without a source note hashes as it did before notes existed; writing
+        # one changes what a reviewer checks against, so it voids the approval.
+        if claim.get("source_note") is None:
+            claim.pop("source_note", None)
     cited = sorted({ref_id for claim in entry.claims for ref_id in claim.cites})
     content["references"] = {
         ref_id: json.loads(references[ref_id].json(exclude=NOT_CLINICAL_REFERENCE_FIELDS))
