@@ -53,7 +53,8 @@ Changed since approval: {{ changed|length }}.</p>
 <td><b>{{ row.topic }}</b><br>{{ row.entry_title }}<br><code>{{ row.claim_id }}</code></td>
 <td>{{ row.facets }}</td><td>{{ row.clinician }}</td><td>{{ row.patient }}</td>
 <td>{{ row.evidence }}</td><td>{{ row.certainty }}</td>
-<td class="refs">{% for ref in row.refs %}<p>{{ ref.id }}: {{ ref.full }}{% if ref.link %} <a href="{{ ref.link }}">link</a>{% endif %}</p>{% endfor %}</td>
+<td class="refs">{% for ref in row.refs %}<p>{{ ref.id }}: {{ ref.full }}{% if ref.link %} <a href="{{ ref.link }}">link</a>{% endif %}</p>{% endfor %}
+{% if row.source_note %}<p><i>Source note:</i> {{ row.source_note }}</p>{% endif %}</td>
 <td{% if row.review_due %} class="due"{% endif %}>{{ row.review }}</td></tr>
 {% endfor %}</tbody></table>
 <h2>Questions each entry answers, and the false beliefs it corrects</h2>
@@ -86,6 +87,7 @@ def rows(
                     "evidence": claim.evidence.value,
                     "certainty": claim.certainty.value,
                     "refs": [kb.references[r] for r in claim.cites],
+                    "source_note": claim.source_note or "",
                     "status": entry.review.status.value,
                     "reviewer": entry.review.reviewer,
                     "last_reviewed": entry.review.last_reviewed.isoformat(),
@@ -193,6 +195,8 @@ def render_markdown(
     ]
     for n, row in enumerate(rows(kb, today, period_months), 1):
         refs = "<br>".join(f"{r.id}: {r.full}" for r in row["refs"])
+        if row["source_note"]:
+            refs += f"<br>*Source note:* {row['source_note']}"
         review = row["review"]
         cells = [
             n,

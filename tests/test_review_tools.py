@@ -132,3 +132,12 @@ def test_content_diff_names_added_removed_and_changed_fields():
         ("added", "200"),
         ("same", "mg twice daily"),
     ]
+
+
+def test_review_sheet_shows_each_claims_source_note(kb):
+    noted = [claim for entry in kb.entries for claim in entry.claims if claim.source_note]
+    assert noted
+    html, markdown = render_html(kb), render_markdown(kb)
+    for claim in noted:
+        assert claim.source_note.split()[0] in html
+    assert markdown.count("*Source note:*") == len(noted)
