@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 COMMON := source bot/common.sh
-UNIT := -m "not e2e and not browser and not scaleout"
+UNIT := -m "not e2e and not browser and not scaleout" -n auto --dist loadfile
 
 .DEFAULT_GOAL := help
 .PHONY: help install train validate run shell lint types check test-unit test-e2e test-scaleout test eval eval-retrieval bench bench-scaleout profile load-test audit prod-up prod-down

@@ -14,7 +14,9 @@ ensure_chromium
 step "lint: ruff, formatting, import contracts"; run_lint
 step "types: mypy"; "$PY" -m mypy
 step "validate: rasa data validate"; "$PY" -m bot.tools.validate
-step "unit tier"; "$PY" -m pytest -m "not e2e and not browser and not scaleout" -p no:cacheprovider
+# The unit tier runs one worker per core (pytest-xdist), each taking whole test files so
+# that module fixtures are built once.
+step "unit tier"; "$PY" -m pytest -m "not e2e and not browser and not scaleout" -p no:cacheprovider -n auto --dist loadfile
 step "train"; ensure_model
 status=0
 step "end-to-end and browser tiers"; "$PY" -m pytest -m "e2e or browser" -p no:cacheprovider || status=$?
