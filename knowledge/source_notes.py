@@ -11,9 +11,10 @@ import re
 from difflib import SequenceMatcher
 from typing import List, Optional, Set
 
-# A free-standing number: not part of an identifier such as CYP3A4, D5F3, ADVL0912 or R1,
-# nor the tail of a hyphenated name such as COVID-19.
-_CLAIM_NUMBER = re.compile(r"(?<![A-Za-z]-)(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?![\w.]\d|[A-Za-z])")
+# A number, with or without a unit glued on ("5x ULN", "250mg"), but not inside an identifier
+# that starts with letters (CYP3A4, D5F3, ADVL0912, R1) nor the tail of a hyphenated name
+# (COVID-19).
+_CLAIM_NUMBER = re.compile(r"(?<![A-Za-z]-)(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?![.,]?\d)")
 _ANY_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 # A note that is the claim itself copied checks nothing.
 _MAX_SIMILARITY_TO_CLAIM = 0.9

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from knowledge.loader import DATA_DIR, load_knowledge_base
 from knowledge.schema import Certainty, KnowledgeBase, Reference, Topic
-from knowledge.source_notes import source_note_problems
+from knowledge.source_notes import claim_numbers, source_note_problems
 
 DATA = Path(__file__).resolve().parent / "data"
 # PMIDs, DOIs and URLs written in the evidence notes, vendored (see the file's header).
@@ -183,3 +183,8 @@ def test_source_note_check_catches_a_missing_note_a_missing_number_and_a_copy(no
 def test_a_note_with_every_number_and_its_own_words_passes():
     note = "US label section 2.2: recommended adult dosage 250 mg orally twice daily until progression."
     assert not source_note_problems("Adults take 250 mg twice daily.", "Adults take 250 mg twice a day.", note)
+
+
+def test_numbers_with_units_glued_on_count_and_identifiers_do_not():
+    assert claim_numbers("ALT above 5x ULN; 250mg twice daily; 1,000 patients") == {"5", "250", "1000"}
+    assert claim_numbers("CYP3A4 inhibitors, the D5F3 clone, ADVL0912, R1, COVID-19") == set()
