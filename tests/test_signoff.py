@@ -85,8 +85,19 @@ def test_an_approval_records_who_when_and_the_hash_of_what_was_approved(kb_copy)
         lambda e: e["facets"].update(population=["pediatric"]),
         lambda e: e["claims"].pop(),
         lambda e: e["misconceptions"][0].update(corrected_by=["dosing-crizotinib-adult-1"]),
+        lambda e: e["claims"][0].update(source_note=e["claims"][0]["source_note"] + " Read again on a newer copy."),
     ],
-    ids=["dose", "patient-wording", "certainty", "citation", "evidence", "facets", "claim-removed", "correction"],
+    ids=[
+        "dose",
+        "patient-wording",
+        "certainty",
+        "citation",
+        "evidence",
+        "facets",
+        "claim-removed",
+        "correction",
+        "source-note",
+    ],
 )
 def test_approved_content_that_changes_falls_back_to_under_review(kb_copy, edit):
     _approve(kb_copy)
