@@ -90,6 +90,8 @@ class SecondOpinion(BaseModel):
     flag_at: float = Field(..., gt=0, lt=1)  # flags what the rules missed
     veto_below: float = Field(..., ge=0, lt=1)  # drops a rule's emergency the classifier finds implausible
     min_words: int = Field(..., ge=1, le=20)  # shorter messages are flagged by the rules alone
+    # flags an emergency whose words the rules found and dismissed in context
+    flag_dismissed_at: float = Field(..., gt=0, le=1)
 
 
 class Thresholds(BaseModel):
@@ -123,6 +125,9 @@ class Context(BaseModel):
     resolved: List[str] = []
     still_urgent_when_resolved: List[str] = []
     resolved_unless_followed_by: List[str] = []
+    # "cant breathe in this stuffy room lol": a sentence that laughs at itself describes no
+    # emergency. Never dismisses self-harm ("kms lol" is still a crisis).
+    joking: List[str] = []
 
 
 class SafetyTaxonomy(BaseModel):

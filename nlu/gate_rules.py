@@ -260,11 +260,12 @@ def is_personal_decision(text: str) -> bool:
 def triage(text: str, model: Optional[TriageModel] = None) -> Optional[TriageVerdict]:
     """The rules' verdict, with the trained classifier's second opinion when there is one."""
     detector = get_detector()
-    verdict = detector.classify(text)
+    verdict, harmless = detector.assess(text)
     if model is None:
         return verdict
     normalized = detector.normalize(text)
-    return combine(verdict, model.alarm_probabilities(normalized), detector.taxonomy, len(normalized.split()))
+    alarm = model.alarm_probabilities(normalized)
+    return combine(verdict, alarm, detector.taxonomy, len(normalized.split()), harmless)
 
 
 # Triage reads at most this much of a message (an emergency buried in a very long one

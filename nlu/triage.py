@@ -16,7 +16,7 @@ import itertools
 import operator
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, ClassVar, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import spacy
 from spacy.language import Language
@@ -99,6 +99,7 @@ class TriageDetector:
             ("not_past", context.not_past),
             ("not_hypothetical", context.not_hypothetical),
             ("resolved", context.resolved),
+            ("joking", context.joking),
         ):
             self._phrases.add(label, [self.nlp.make_doc(phrase) for phrase in phrases])
         self._negations = {self.lemma(word) for word in context.negations}
@@ -322,6 +323,8 @@ class TriageDetector:
         sent = doc[match.start].sent
         clause = self._clause(doc, match.start, match.end)
         labels = self._labels_in(sent, hits)
+        if "joking" in labels and match.category != "self_harm":
+            return "joking"
         clause_hits = [h for h in hits if h[1] >= clause.start and h[2] <= clause.end]
         # "is chest pain a side effect? got it right now": the question is about now after all.
         happening = any(label == "happening_now" for label, _, _ in hits)
@@ -414,6 +417,11 @@ class TriageDetector:
         return found, parts_seen
 
     def classify(self, text: str) -> Optional[TriageVerdict]:
+        return self.assess(text)[0]
+
+    def assess(self, text: str) -> Tuple[Optional[TriageVerdict], FrozenSet[str]]:
+        """The verdict, and the categories whose words the rules found and judged harmless
+        in context (every match negated, past, a general question, a joke ...)."""
         doc = self.parse(text)
         found, parts_seen = self.matches(doc)
         hits = self._hits(doc)
@@ -423,13 +431,14 @@ class TriageDetector:
             live = [m for ms in seen for m in ms if not self._dismissed(doc, m, hits)]
             if all(seen) and live:  # every part present, at least one of them not dismissed
                 kept.append(live[0])
+        harmless = frozenset({m.category for m in found} - {m.category for m in kept})
         if not kept:
-            return None
+            return None, harmless
         order = {c.id: n for n, c in enumerate(self.taxonomy.categories)}
         level_of = {c.id: c.level for c in self.taxonomy.categories}
         best = min(kept, key=lambda m: (LEVEL_ORDER.index(level_of[m.category]), order[m.category]))
         now = any(m.category == best.category and self._now_in_clause(doc, m, hits) for m in kept)
-        return TriageVerdict(level_of[best.category], best.category, now)
+        return TriageVerdict(level_of[best.category], best.category, now), harmless
 
     def explain(self, text: str) -> List[Tuple[str, str, Optional[str]]]:
         """(category, matched words, dismissed?) for every match: for tuning on the dev set."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence
 
 import joblib
 from rasa.shared.nlu.constants import INTENT, TEXT
@@ -107,10 +107,15 @@ def train_triage_model(training_data: Optional[TrainingData] = None) -> TriageMo
 
 
 def combine(
-    rules: Optional[TriageVerdict], alarm: Dict[str, float], taxonomy: SafetyTaxonomy, words: int
+    rules: Optional[TriageVerdict],
+    alarm: Dict[str, float],
+    taxonomy: SafetyTaxonomy,
+    words: int,
+    harmless: FrozenSet[str] = frozenset(),
 ) -> Optional[TriageVerdict]:
     """The rules' verdict, corrected by the classifier's probabilities (`words`: the
-    message's length in words)."""
+    message's length in words; `harmless`: the categories whose words the rules found and
+    judged harmless in context)."""
     opinion = taxonomy.second_opinion
     p_alarm = sum(alarm.values())
     if rules is not None and rules.level == TriageLevel.crisis:
@@ -123,5 +128,10 @@ def combine(
         category = max(alarm, key=lambda label: alarm[label])
         level = taxonomy.level_of(category)
         assert level is not None and category != NEAR_MISS
+        # The rules read these very words and found them negated, past, hypothetical or a
+        # joke ("if her throat ever swells ..."): overruling that takes more than the usual
+        # confidence. A crisis never needs more.
+        if category in harmless and level != TriageLevel.crisis and p_alarm < opinion.flag_dismissed_at:
+            return rules
         return TriageVerdict(level, category)
     return rules

@@ -112,3 +112,43 @@ def test_an_emergency_buried_past_the_length_limit_still_wins():
 def test_an_emergency_that_is_also_a_decision_gets_the_emergency():
     verdict = check_message("I think I took a double dose of crizotinib by mistake, should I skip tonight's?")
     assert verdict.kind == "triage" and verdict.triage.category == "overdose_poisoning"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this waiting room is so stuffy i cant breathe lol, how long do clinics take",
+        "going blind reading all these forms haha, is there a generic xalkori yet",
+        "worst headache of my life was my divorce lol. can lorlatinib cause headaches?",
+    ],
+)
+def test_a_sentence_that_laughs_at_itself_is_no_emergency(text):
+    assert check_message(text).kind != "triage"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kms lol i cant do this anymore",  # self-harm is never dismissed as a joke
+        "lol i cant breathe. seriously, lips going blue right now",  # the joke is another sentence
+    ],
+)
+def test_a_joke_marker_does_not_hide_a_crisis_or_another_sentence(text):
+    assert check_message(text).kind == "triage"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("wanna unalive myself ngl, everything is wrong", "self_harm"),
+        ("been burning my leg with a lighter again tonight", "self_harm"),
+        ("3yo ingested approx 5 entrectinib caps 30 min ago", "overdose_poisoning"),
+        ("just found dad with an empty blister of his alectinib, it was full this morning", "overdose_poisoning"),
+        ("she took 25 ml instead of 5 ml of the larotrectinib liquid", "overdose_poisoning"),
+        ("can hardly breathe walking to the bathroom and my chest sounds bubbly", "breathing"),
+        ("the vision in my right eye is like looking through milk since an hour", "vision_loss"),
+    ],
+)
+def test_plain_words_for_an_emergency_are_caught(text, category):
+    verdict = check_message(text)
+    assert verdict.kind == "triage" and verdict.triage.category == category

@@ -61,3 +61,18 @@ def test_a_rule_match_in_the_present_is_never_vetoed():
     assert combine(present, {"bleeding": 0.0}, taxonomy, words=12) == present
     undated = TriageVerdict(present.level, present.category, now=False)
     assert combine(undated, {"bleeding": 0.0}, taxonomy, words=12) is None
+
+
+def test_words_the_rules_dismissed_need_more_confidence_to_flag():
+    detector = get_detector()
+    taxonomy = detector.taxonomy.copy(deep=True)
+    taxonomy.second_opinion.flag_at, taxonomy.second_opinion.flag_dismissed_at = 0.7, 0.9
+    verdict, harmless = detector.assess("what if her throat swells up after the first dose, how would i know")
+    assert verdict is None and "allergic_reaction" in harmless
+    unsure = {"allergic_reaction": 0.85}
+    assert combine(None, unsure, taxonomy, words=14, harmless=harmless) is None
+    assert combine(None, unsure, taxonomy, words=14) is not None  # words the rules never saw
+    sure = {"allergic_reaction": 0.95}
+    assert combine(None, sure, taxonomy, words=14, harmless=harmless) is not None
+    # A crisis needs no more than the usual confidence.
+    assert combine(None, {"self_harm": 0.75}, taxonomy, words=14, harmless=frozenset({"self_harm"})) is not None

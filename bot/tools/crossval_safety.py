@@ -16,7 +16,7 @@ import itertools
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence
 
 from sklearn.model_selection import StratifiedKFold
 
@@ -32,6 +32,7 @@ class Opinion:
     rules: Optional[TriageVerdict]
     alarm: Dict[str, float]  # the held-out fold's classifier: P(category) per alarm category
     words: int
+    harmless: FrozenSet[str]  # categories whose words the rules found and dismissed
 
 
 def _caught(example: SafetyExample, verdict: Optional[TriageVerdict]) -> bool:
@@ -48,9 +49,10 @@ def fold_opinions(examples: Sequence[SafetyExample], folds: int, seed: int = 0) 
     detector = get_detector()
     ordinary = ordinary_messages()
     normalized = [detector.normalize(e.text) for e in examples]
-    opinions: List[Opinion] = [
-        Opinion(detector.classify(e.text), {}, len(text.split())) for e, text in zip(examples, normalized)
-    ]
+    opinions: List[Opinion] = []
+    for example, text in zip(examples, normalized):
+        rules, harmless = detector.assess(example.text)
+        opinions.append(Opinion(rules, {}, len(text.split()), harmless))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, test in splitter.split(normalized, [e.category for e in examples]):
         model = TriageModel.fit([examples[i] for i in train], detector.taxonomy, detector.normalize, ordinary)
@@ -64,14 +66,17 @@ def score(
     opinions: Sequence[Opinion],
     flag_at: float,
     veto_below: float,
+    flag_dismissed_at: Optional[float] = None,
 ) -> Dict[str, Any]:
     taxonomy = get_detector().taxonomy.copy(deep=True)
     taxonomy.second_opinion.flag_at = flag_at
     taxonomy.second_opinion.veto_below = veto_below
+    if flag_dismissed_at is not None:
+        taxonomy.second_opinion.flag_dismissed_at = flag_dismissed_at
     per_category: Dict[str, Dict[str, int]] = defaultdict(lambda: {"cases": 0, "caught": 0})
     false_positives, misses = [], []
     for example, opinion in zip(examples, opinions):
-        verdict = combine(opinion.rules, opinion.alarm, taxonomy, opinion.words)
+        verdict = combine(opinion.rules, opinion.alarm, taxonomy, opinion.words, opinion.harmless)
         row = per_category[example.category]
         row["cases"] += 1
         if example.category == NEAR_MISS:
@@ -91,8 +96,8 @@ def score(
     }
 
 
-def _print(report: Dict[str, Any], flag_at: float, veto_below: float, show: bool) -> None:
-    print(f"flag_at {flag_at}, veto_below {veto_below}")
+def _print(report: Dict[str, Any], settings: str, show: bool) -> None:
+    print(settings)
     for name, row in report["per_category"].items():
         if name != NEAR_MISS:
             print(f"  {name:<20}{row['cases']:>6}{row['caught'] / row['cases']:>8.1%}")
@@ -113,18 +118,23 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--flag-at", type=float, nargs="+", default=None, help="one value or several to compare")
     parser.add_argument("--veto-below", type=float, nargs="+", default=None, help="one value or several to compare")
+    parser.add_argument(
+        "--flag-dismissed-at", type=float, nargs="+", default=None, help="one value or several to compare"
+    )
     parser.add_argument("--show", action="store_true", help="print the texts of misses and false positives")
     args = parser.parse_args()
     opinion = get_detector().taxonomy.second_opinion
     flag_values = args.flag_at or [opinion.flag_at]
     veto_values = args.veto_below or [opinion.veto_below]
+    dismissed_values = args.flag_dismissed_at or [opinion.flag_dismissed_at]
     examples = load_safety_examples()
     if args.pending:
         examples += load_safety_examples(EXAMPLES_DIR / "pending")
     opinions = fold_opinions(examples, args.folds)
     print(f"{len(examples)} examples, {args.folds} folds")
-    for flag_at, veto_below in itertools.product(flag_values, veto_values):
-        _print(score(examples, opinions, flag_at, veto_below), flag_at, veto_below, args.show)
+    for flag_at, veto_below, dismissed in itertools.product(flag_values, veto_values, dismissed_values):
+        report = score(examples, opinions, flag_at, veto_below, dismissed)
+        _print(report, f"flag_at {flag_at}, veto_below {veto_below}, flag_dismissed_at {dismissed}", args.show)
     return 0
 
 
