@@ -448,7 +448,9 @@ class EntryRanker:
                 on_topic = np.array([e.topic == context.topic for e in self.entries], dtype=float)
                 scores = scores + self.weights.conversation_topic * on_topic
         if topic_confidence:
-            scores = scores + self.weights.topic * np.array([topic_confidence.get(e.topic, 0.0) for e in self.entries])
+            scores = scores + self.weights.topic * np.array(
+                [topic_confidence.get(e.intent_topic, 0.0) for e in self.entries]
+            )
         order = np.argsort(-scores, kind="stable")
         return [Ranked(self.entries[i], float(scores[i]), float(nearest[i]), float(bm25[i])) for i in order]
 

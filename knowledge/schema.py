@@ -290,12 +290,22 @@ class Entry(BaseModel):
     questions: List[str] = Field(..., min_items=MIN_QUESTIONS)
     # The question offered as a "More:" suggestion when this entry is a runner-up.
     ask: str = Field(..., min_length=10)
+    # The topic its questions are classified as, where nlu/README.md files them under another
+    # than the entry's own ("how often are LFTs checked?" answers from a dosing entry but is
+    # a side-effects question): the NLU learns them so, and the ranker reads that topic's
+    # confidence for this entry.
+    asked_as: Optional[Topic] = None
     misconceptions: List[Misconception] = []
     review: Review
     claims: List[Claim] = Field(..., min_items=1)
 
     class Config:
         extra = "forbid"
+
+    @property
+    def intent_topic(self) -> Topic:
+        """The topic intent its questions are classified as."""
+        return self.asked_as or self.topic
 
     @validator("id")
     def _entry_id(cls, v: str) -> str:

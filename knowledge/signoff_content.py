@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Dict, Mapping, Union
 if TYPE_CHECKING:  # the schema imports hash_content for its own validation
     from knowledge.schema import Entry, Reference
 
-NOT_CLINICAL_ENTRY_FIELDS = {"questions", "keywords", "ask", "title", "review"}
+NOT_CLINICAL_ENTRY_FIELDS = {"questions", "keywords", "ask", "asked_as", "title", "review"}
 NOT_CLINICAL_REFERENCE_FIELDS = {"note"}
 
 

@@ -21,11 +21,13 @@ RETRIEVAL = Path(__file__).resolve().parent / "retrieval"
 # surgery and limb outcome), and their 78 held-out items brought the figures below it. The
 # floors sit just under what was measured then, so that they can only improve:
 # rules only 0.870/0.971 overall, diagnosis 0.821, dosing 0.846, side effects 0.840;
-# trained NLU 0.879/0.973 overall, diagnosis 0.839, dosing 0.846.
+# trained NLU 0.879/0.973 overall, diagnosis 0.839, dosing 0.846. Later that day the NLU
+# learnt the entries' own questions (issue 10): trained NLU 0.897/0.973, every topic at least
+# 0.85 (diagnosis 0.875, dosing 0.877, side effects 0.860); only overall top-1 misses the bar.
 BAR_TOP1, BAR_TOP3, BAR_TOPIC_TOP1 = 0.90, 0.97, 0.85
 FLOORS = {
     "rules only": {"all": (0.86, 0.965), "diagnosis": 0.80, "dosing": 0.83, "side_effects": 0.82},
-    "trained NLU": {"all": (0.865, 0.965), "diagnosis": 0.82, "dosing": 0.83},
+    "trained NLU": {"all": (0.885, 0.965)},
 }
 
 

@@ -18,8 +18,10 @@ def test_each_question_is_under_one_intent_and_excluded_texts_stay_out():
 
 
 def test_the_labelling_guide_decides_where_an_entry_and_it_disagree():
-    assert intent_of("dosing-crizotinib-monitoring", "dosing", "how often are LFTs checked?") == "ask_side_effects"
-    assert intent_of("dosing-crizotinib-interactions", "dosing", "grapefruit ok?") == "ask_side_effects"
+    entries = {e.id: e for e in load_knowledge_base().entries}
+    monitoring, interactions = entries["dosing-crizotinib-monitoring"], entries["dosing-crizotinib-interactions"]
+    assert intent_of(monitoring, "how often are LFTs checked?") == "ask_side_effects"
+    assert intent_of(interactions, "grapefruit ok?") == "ask_side_effects"
     # An amount is dosing whatever entry answers it.
-    assert intent_of("dosing-crizotinib-interactions", "dosing", "what dose with a CYP3A inhibitor?") == "ask_dosing"
-    assert intent_of("prognosis-survival", "prognosis", "5-year survival?") == "ask_prognosis"
+    assert intent_of(interactions, "what dose with a CYP3A inhibitor?") == "ask_dosing"
+    assert intent_of(entries["prognosis-survival"], "5-year survival?") == "ask_prognosis"

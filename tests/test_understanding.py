@@ -5,9 +5,12 @@ multi-turn dialogues with the expected topic and carried context per turn.
 Measured on 2026-11-29 (the stack of that evening), on the 500 utterances not word for word
 in the training data: intent accuracy 0.838, macro-F1 0.836, out-of-scope recall 0.827
 with 0.3% of topic questions sent out of scope, entity F1 0.942; dialogues (248 turns)
-topic accuracy 0.758 and carried-entity accuracy 0.714. The goal
-is 0.95 on each; the floors below are those figures less a little slack, so a regression
-fails the build while the work goes on.
+topic accuracy 0.758 and carried-entity accuracy 0.714. On 2026-11-30, with the labelling
+guide (nlu/README.md) and the entries' own questions as examples: intent accuracy 0.870,
+macro-F1 0.888, out-of-scope recall 0.840 (0.3% of topic questions sent out), entity F1
+0.942; dialogues topic accuracy 0.778, carried-entity accuracy 0.707. The goal is 0.95 on
+each; the floors below are the figures less a little slack, so a regression fails the
+build while the work goes on.
 """
 
 from pathlib import Path
@@ -21,13 +24,13 @@ ROOT = HERE.parents[1]
 # The writer was told not to annotate other conditions (the out-of-scope entity).
 UNANNOTATED = frozenset({"other_condition"})
 FLOORS = {
-    "intent_accuracy": 0.82,
-    "intent_macro_f1": 0.82,
-    "out_of_scope_recall": 0.80,
+    "intent_accuracy": 0.85,
+    "intent_macro_f1": 0.87,
+    "out_of_scope_recall": 0.82,
     "entity_f1": 0.93,
 }
 MAX_IN_SCOPE_SENT_OUT = 0.02
-DIALOGUE_FLOORS = {"topic_accuracy": 0.73, "carried_entity_accuracy": 0.69}
+DIALOGUE_FLOORS = {"topic_accuracy": 0.76, "carried_entity_accuracy": 0.69}
 
 
 def _training_texts():

@@ -4,8 +4,8 @@
 
 Every entry lists the questions it answers, written as patients, parents and clinicians ask
 them (issue 9). The same questions teach the topic classifier how people ask (issue 10):
-each becomes an example of its entry's topic intent, or of the intent `nlu/README.md`
-gives it where the entry's topic and the labelling guide differ (drug monitoring,
+each becomes an example of its entry's topic intent, or of the one the entry is asked as
+(`asked_as`) where `nlu/README.md` files its questions elsewhere (drug monitoring,
 interactions, fertility and late effects are side-effects questions whatever entry answers
 them). A question already in the hand-written data, or in a held-out set, is left out, so
 no text is under two intents and nothing measured is trained on. `--check` fails when the
@@ -23,7 +23,7 @@ from typing import Dict, Iterable, List, Set
 import yaml
 
 from knowledge.loader import load_knowledge_base
-from knowledge.schema import KnowledgeBase
+from knowledge.schema import Entry, KnowledgeBase, Topic
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "nlu" / "data" / "knowledge_questions.yml"
@@ -31,13 +31,6 @@ HAND_WRITTEN = ROOT / "nlu" / "data"
 # Sets that measure the NLU and must never be trained on.
 HELD_OUT = [ROOT / "tests" / "nlu", ROOT / "tests" / "understanding" / "utterances.yml"]
 
-# Entries whose questions the labelling guide (nlu/README.md) puts under another intent.
-INTENT_OF_ENTRY: Dict[str, str] = {
-    "dosing-crizotinib-interactions": "ask_side_effects",  # whether and how drugs interact
-    "dosing-crizotinib-monitoring": "ask_side_effects",  # which checks, how often
-    "prognosis-late-effects": "ask_side_effects",  # long-term effects of a drug
-    "treatment-crizotinib-fertility-counselling": "ask_side_effects",  # fertility safety
-}
 # Mixed entries (scans to judge the response and blood checks for toxicity): no one label fits.
 SKIPPED_ENTRIES = {"prognosis-monitoring-on-alk-inhibitor"}
 # A question that asks for an amount is dosing whatever entry answers it ("if a strong
@@ -56,11 +49,11 @@ def _texts(path: Path) -> Set[str]:
     return {m.get("text").strip().lower() for m in load_data(str(path)).intent_examples if m.get("text")}
 
 
-def intent_of(entry_id: str, topic: str, question: str) -> str:
-    intent = INTENT_OF_ENTRY.get(entry_id, f"ask_{topic}")
-    if topic == "dosing" and ASKS_FOR_A_DOSE.search(question):
+def intent_of(entry: Entry, question: str) -> str:
+    """The entry's topic intent, or the one it is asked as (`asked_as`, from nlu/README.md)."""
+    if entry.topic == Topic.dosing and ASKS_FOR_A_DOSE.search(question):
         return "ask_dosing"
-    return intent
+    return f"ask_{entry.intent_topic.value}"
 
 
 def topic_examples(kb: KnowledgeBase, excluded: Set[str]) -> Dict[str, List[str]]:
@@ -75,7 +68,7 @@ def topic_examples(kb: KnowledgeBase, excluded: Set[str]) -> Dict[str, List[str]
             if key in seen:
                 continue
             seen.add(key)
-            examples.setdefault(intent_of(entry.id, entry.topic.value, question), []).append(question.strip())
+            examples.setdefault(intent_of(entry, question), []).append(question.strip())
     return dict(sorted(examples.items()))
 
 
