@@ -25,3 +25,14 @@ def test_the_labelling_guide_decides_where_an_entry_and_it_disagree():
     # An amount is dosing whatever entry answers it.
     assert intent_of(interactions, "what dose with a CYP3A inhibitor?") == "ask_dosing"
     assert intent_of(entries["prognosis-survival"], "5-year survival?") == "ask_prognosis"
+
+
+def test_a_generated_file_is_written_then_checked(tmp_path, capsys):
+    from bot.tools.generated_file import write_or_check
+
+    path = tmp_path / "generated.yml"
+    assert write_or_check(path, "a: 1\n", check=True, command="make it") == 1
+    assert "make it" in capsys.readouterr().out
+    assert write_or_check(path, "a: 1\n", check=False, command="make it") == 0
+    assert write_or_check(path, "a: 1\n", check=True, command="make it") == 0
+    assert write_or_check(path, "a: 2\n", check=True, command="make it") == 1

