@@ -152,3 +152,8 @@ def test_a_joke_marker_does_not_hide_a_crisis_or_another_sentence(text):
 def test_plain_words_for_an_emergency_are_caught(text, category):
     verdict = check_message(text)
     assert verdict.kind == "triage" and verdict.triage.category == category
+
+
+def test_seriously_after_a_joke_is_serious():
+    verdict = check_message("lol sorry. seriously though, crushing chest pain going down my left arm right now")
+    assert verdict.kind == "triage" and verdict.triage.category == "chest_pain"
