@@ -24,8 +24,20 @@ def test_loopback_hosts():
 def test_the_api_is_off_unless_asked_for_and_always_has_a_token():
     assert "--enable-api" not in Access().rasa_args()
     args = Access(api_enabled=True).with_token().rasa_args()
-    assert "--enable-api" in args and args[args.index("--auth-token") + 1]
+    assert "--enable-api" in args and any(arg.startswith("--auth-token=") and len(arg) > 20 for arg in args)
     assert "--cors" not in args  # no allow-list: Rasa sends no CORS headers, same origin only
+
+
+@pytest.mark.parametrize("secret", ["-starts-with-a-dash", "--looks-like-an-option", "plain_token"])
+def test_rasa_reads_any_token_and_secret_as_given(secret):
+    # token_urlsafe begins with "-" one time in 64; as a separate argument argparse took it
+    # for an option and `rasa run` exited with code 2 (a failed CI run).
+    from rasa.__main__ import create_argument_parser
+
+    args = Access(api_enabled=True, api_token=secret, jwt_secret=secret + "-jwt").rasa_args()
+    parsed = create_argument_parser().parse_args(["run", *args])
+    assert (parsed.auth_token, parsed.jwt_secret, parsed.jwt_method) == (secret, secret + "-jwt", "HS256")
+    assert parsed.enable_api
 
 
 def test_cors_is_an_explicit_allow_list():

@@ -68,10 +68,12 @@ class Access:
         args = ["--interface", self.host]
         if self.api_enabled:
             args.append("--enable-api")
+            # "--option=value": a token or secret may begin with "-" (token_urlsafe does, one
+            # time in 64), which argparse would read as the next option and exit (code 2).
             if self.api_token:
-                args += ["--auth-token", self.api_token]
+                args.append(f"--auth-token={self.api_token}")
             if self.jwt_secret:
-                args += ["--jwt-secret", self.jwt_secret, "--jwt-method", "HS256"]
+                args += [f"--jwt-secret={self.jwt_secret}", "--jwt-method", "HS256"]
         if self.cors_origins:  # none: Rasa sends no CORS headers, so only same-origin pages can read
             args += ["--cors", *self.cors_origins]
         if self.log_text:
