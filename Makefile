@@ -38,7 +38,7 @@ test-unit: install  ## the fast tier: no trained model, no server, no browser (a
 	@$(COMMON); "$$PY" -m pytest $(UNIT)
 
 test-e2e: train  ## the end-to-end and browser tiers against the real stack
-	@$(COMMON); "$$PY" -m pytest -m "e2e or browser"
+	@$(COMMON); "$$PY" -m pytest -m "e2e or browser" -n 2 --dist loadfile
 
 test-scaleout: install  ## the production profile's tests (installs and starts PostgreSQL, Redis, nginx, 2+2 servers)
 	@$(COMMON); "$$PY" -m pytest -m scaleout

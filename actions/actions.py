@@ -136,9 +136,12 @@ def answer_in_context(
         return []
     question, earlier = _question_text(tracker), previous_question(tracker)
     kb = get_knowledge_base()
-    # "what about its side effects?": the drug of the question before carries over.
-    refers_back = bool(earlier) and get_ranker(kb).refers_back(question)
-    context = next_context(from_slots(tracker.current_slot_values()), intent, entities, refers_back)
+    ranker = get_ranker(kb)
+    # "what about its side effects?" follows up the question before; "in general, ..." does not.
+    refers_back = bool(earlier) and ranker.refers_back(question)
+    context = next_context(
+        from_slots(tracker.current_slot_values()), intent, entities, refers_back, ranker.starts_afresh(question)
+    )
     payload = compose_answer(
         kb, context, question, previous_question=earlier, topic_confidence=topic_confidence(tracker)
     )

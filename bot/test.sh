@@ -19,6 +19,8 @@ step "validate: rasa data validate"; "$PY" -m bot.tools.validate
 step "unit tier"; "$PY" -m pytest -m "not e2e and not browser and not scaleout" -p no:cacheprovider -n auto --dist loadfile
 step "train"; ensure_model
 status=0
-step "end-to-end and browser tiers"; "$PY" -m pytest -m "e2e or browser" -p no:cacheprovider || status=$?
+# Two workers, each with its own stack, taking whole files: most of this tier is servers
+# starting and answering, which two stacks do side by side.
+step "end-to-end and browser tiers"; "$PY" -m pytest -m "e2e or browser" -p no:cacheprovider -n 2 --dist loadfile || status=$?
 step "scale-out tier: the production profile"; "$PY" -m pytest -m scaleout -p no:cacheprovider || status=$?
 exit "$status"

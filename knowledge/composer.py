@@ -278,6 +278,7 @@ def compose_answer(
     "review due" check.
     """
     settings = get_settings()
+    context = context.applied()  # facets remembered from earlier questions that apply to this one
     if same_claims:
         selection = _selection_of(kb, same_claims)
     else:

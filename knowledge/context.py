@@ -21,10 +21,9 @@ INTENT_TOPICS = {
 }
 TOPIC_INTENTS = {topic: intent for intent, topic in INTENT_TOPICS.items()}
 FACETS = ("drug", "biomarker", "biomarker_status", "population", "body_site")
-# Facets that describe the patient or the tumour carry over to a new question;
-# the drug is the subject of one question and does not, unless the new question refers
-# back to the one before ("what about its side effects?").
-PERSISTENT_FACETS = ("biomarker", "biomarker_status", "population", "body_site")
+# A drug carried from an earlier question applies to these topics, where the user asking
+# "what's the dose?" or "side effects?" after a crizotinib question means crizotinib's.
+DRUG_TOPICS = frozenset({Topic.dosing, Topic.side_effects})
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,20 @@ class Context:
     def facets(self) -> Dict[str, Optional[str]]:
         return {name: self.facet(name) for name in FACETS}
 
+    def applied(self) -> Context:
+        """The context an answer applies. Every facet is remembered until replaced, but a
+        drug carried from an earlier question applies only to a dose or side-effect
+        question or to one that follows up the one before: "how is it diagnosed?" after a
+        crizotinib question is not about crizotinib."""
+        carried_drug = self.drug and "drug" not in self.named_now
+        if carried_drug and not self.follows_up and self.topic not in DRUG_TOPICS:
+            return replace(self, drug=None)
+        return self
+
     def as_slots(self) -> Dict[str, Any]:
         slots = {name: self.facet(name) for name in FACETS}
+        if not self.biomarker_status:  # a gene without a status is not remembered (next_context)
+            slots["biomarker"] = None
         slots["topic"] = self.topic.value if self.topic else None
         slots["audience"] = self.audience.value
         return slots
@@ -96,21 +107,41 @@ def inferred_topic(named: Dict[str, Optional[str]]) -> Topic:
     return Topic.overview
 
 
-def next_context(previous: Context, intent: str, entities: List[Dict[str, Any]], refers_back: bool = False) -> Context:
+def next_context(
+    previous: Context,
+    intent: str,
+    entities: List[Dict[str, Any]],
+    refers_back: bool = False,
+    starts_afresh: bool = False,
+) -> Context:
     """Apply one user message to the context.
 
-    A new question switches the topic and keeps only the patient/tumour facets; one that
-    refers back to the question before (`refers_back`: "what about its side effects?")
-    keeps the drug too. A follow-up (inform) keeps the topic and everything else,
-    overriding what it names.
+    Everything named earlier carries until the message names a new value for it; a new
+    question switches the topic, a follow-up (inform) keeps it. `refers_back` ("what about
+    its side effects?") marks a new question as following up the one before, and
+    `starts_afresh` ("in general, ...") forgets every facet the message does not name.
+    A gene named without a status in a question ("ALK IHC", "an ALK inhibitor") names a
+    test or a drug class, not the tumour's type: it applies to its own question and is not
+    carried.
     """
     named = facets_from_entities(entities)
+    if intent not in INTENT_TOPICS and named.get("biomarker") and not named.get("biomarker_status"):
+        # A follow-up that names only a gene ("what about ROS1?") asks about tumours with it.
+        named["biomarker_status"] = "positive"
+    kept = {} if starts_afresh else {name: previous.facet(name) for name in FACETS}
+    if not kept.get("biomarker_status"):
+        kept.update(biomarker=None, biomarker_status=None)
     if intent in INTENT_TOPICS:
-        kept = {name: previous.facet(name) for name in PERSISTENT_FACETS}
-        drug = previous.drug if refers_back else None
-        base = replace(previous, topic=INTENT_TOPICS[intent], **_facet_kwargs({**kept, "drug": drug}))
+        topic: Optional[Topic] = INTENT_TOPICS[intent]
         follows_up = refers_back
     else:
-        base = replace(previous, topic=previous.topic or inferred_topic(named))
+        topic = previous.topic or inferred_topic(named)
         follows_up = previous.topic is not None
-    return replace(base, named_now=frozenset(named), follows_up=follows_up, **_facet_kwargs(named))
+    blank = {name: None for name in FACETS}
+    return replace(
+        previous,
+        topic=topic,
+        named_now=frozenset(named),
+        follows_up=follows_up,
+        **_facet_kwargs({**blank, **kept, **named}),
+    )

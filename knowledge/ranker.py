@@ -49,11 +49,14 @@ class RetrievalVocabulary(BaseModel):
     stopwords: List[str]
     continuation_cues: List[str]
     back_reference_cues: List[str]
+    fresh_start_cues: List[str]
     age_mentions: List[str]
     sources_cues: List[str]
     premise_cues: List[str]
 
-    @validator("premise_cues", "continuation_cues", "back_reference_cues", "age_mentions", "sources_cues")
+    @validator(
+        "premise_cues", "continuation_cues", "back_reference_cues", "fresh_start_cues", "age_mentions", "sources_cues"
+    )
     def _compiles(cls, cues: List[str]) -> List[str]:
         _any_of(cues)
         return cues
@@ -73,6 +76,10 @@ class RetrievalVocabulary(BaseModel):
     @functools.cached_property
     def back_reference_cue(self) -> re.Pattern[str]:
         return _any_of(self.back_reference_cues)
+
+    @functools.cached_property
+    def fresh_start_cue(self) -> re.Pattern[str]:
+        return _any_of(self.fresh_start_cues)
 
     @functools.cached_property
     def sources_cue(self) -> re.Pattern[str]:
@@ -268,6 +275,7 @@ class EntryRanker:
         self.analyzer = Analyzer(vocabulary)
         self._continuation = vocabulary.continuation_cue
         self._back_reference = vocabulary.back_reference_cue
+        self._fresh_start = vocabulary.fresh_start_cue
         self.entries = list(kb.entries)
         documents = [_entry_document(e) for e in self.entries]
         claim_documents = [_claim_document(kb, c) for e in self.entries for c in e.claims]
@@ -391,6 +399,10 @@ class EntryRanker:
         """Whether the question points back at the one before: it continues it, or names
         "its" or "the drug" ("what about its side effects?")."""
         return self.continues(question) or bool(self._back_reference.search(question))
+
+    def starts_afresh(self, question: str) -> bool:
+        """Whether the question leaves the conversation's facets behind ("in general, ...")."""
+        return bool(self._fresh_start.search(question))
 
     def _specific(self, name: str, value: Optional[str]) -> Optional[str]:
         """The value, when some entry is specific to it."""

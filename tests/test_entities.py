@@ -35,6 +35,27 @@ def _triples(extractor, text):
         ("my 35 yo wife", [("population", "adult", None)]),
         ("18 months old", [("population", "pediatric", None)]),
         ("while pregnant", [("population", "pregnancy", None)]),
+        # Fusions written with their partner, and a gene naming the tumour, are positive.
+        ("NGS shows TFG-ROS1", [("biomarker", "ROS1", "positive")]),
+        ("EML4-ALK", [("biomarker", "ALK", "positive")]),
+        ("ETV6-NTRK3 IMT", [("biomarker", "NTRK", "positive")]),
+        ("treatment of ROS1 IMT", [("biomarker", "ROS1", "positive")]),
+        ("Anti-ALK antibody clone", [("biomarker", "ALK", None)]),
+        ("an ALK inhibitor", [("biomarker", "ALK", None)]),
+        # A son's or daughter's age, without "years old".
+        ("my son is 12", [("population", "pediatric", None)]),
+        ("our daughter (she's 11) started it", [("population", "pediatric", None)]),
+        ("my little boy who is 5", [("population", "pediatric", None)]),
+        ("my son is 30", [("population", "adult", None)]),
+        ("my son is 12 kg", []),
+        ("my daughter is 2 weeks post-op", []),
+        ("she's 6", []),
+        ("I'm 16 and have IMT in my lung", [("population", "pediatric", None), ("body_site", "lung", None)]),
+        ("im 34", [("population", "adult", None)]),
+        ("I'm 5 weeks post-op", []),
+        # Symptoms named by an organ are not the tumour's site.
+        ("stomach problems on ceritinib?", [("drug", "ceritinib", None)]),
+        ("early pulmonary AEs?", []),
     ],
 )
 def test_normalized_entities(extractor, text, expected):

@@ -8,9 +8,12 @@ with 0.3% of topic questions sent out of scope, entity F1 0.942; dialogues (248 
 topic accuracy 0.758 and carried-entity accuracy 0.714. On 2026-11-30, with the labelling
 guide (nlu/README.md) and the entries' own questions as examples: intent accuracy 0.870,
 macro-F1 0.888, out-of-scope recall 0.840 (0.3% of topic questions sent out), entity F1
-0.942; dialogues topic accuracy 0.778, carried-entity accuracy 0.707. The goal is 0.95 on
-each; the floors below are the figures less a little slack, so a regression fails the
-build while the work goes on.
+0.942; dialogues topic accuracy 0.778, carried-entity accuracy 0.707. Later on 2026-11-30,
+with context that keeps every named detail and the classifier trained for 12 epochs:
+intent accuracy 0.868, macro-F1 0.888, out-of-scope recall 0.827 (none of the topic
+questions sent out), entity F1 0.946; dialogues topic accuracy 0.790, carried-entity
+accuracy 0.854. The goal is 0.95 on each; the floors below are the figures less a little
+slack, so a regression fails the build while the work goes on.
 """
 
 from pathlib import Path
@@ -30,7 +33,7 @@ FLOORS = {
     "entity_f1": 0.93,
 }
 MAX_IN_SCOPE_SENT_OUT = 0.02
-DIALOGUE_FLOORS = {"topic_accuracy": 0.76, "carried_entity_accuracy": 0.69}
+DIALOGUE_FLOORS = {"topic_accuracy": 0.76, "carried_entity_accuracy": 0.83}
 
 
 def _training_texts():

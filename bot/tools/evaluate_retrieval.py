@@ -70,12 +70,13 @@ class Understanding:
         for index, text in enumerate(messages):
             parsed = self.parse(text)
             refers_back = index > 0 and self.ranker.refers_back(text)
-            context = next_context(context, parsed["intent"]["name"], parsed.get("entities") or [], refers_back)
+            fresh = self.ranker.starts_afresh(text)
+            context = next_context(context, parsed["intent"]["name"], parsed.get("entities") or [], refers_back, fresh)
             if index < len(messages) - 1:
                 earlier = messages[index - 1] if index else ""
-                best = self.ranker.rank(text, context, earlier, self.topic_confidence(text))[0]
+                best = self.ranker.rank(text, context.applied(), earlier, self.topic_confidence(text))[0]
                 context = replace(context, topic=best.entry.topic)
-        return context
+        return context.applied()
 
 
 def evaluate(

@@ -14,11 +14,11 @@ import argparse
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
-import requests
 import yaml
 
+from bot.tools.api_client import api_session
 from knowledge.scope import OUT_OF_SCOPE_INTENT, is_out_of_scope
 from nlu.condition_matcher import condition_matcher
 
@@ -35,9 +35,11 @@ def offline_decision(text: str) -> bool:
     return is_out_of_scope(text, condition_matcher().find(text))
 
 
-def server_decision(url: str) -> Callable[[str], bool]:
+def server_decision(url: str, token: Optional[str] = None) -> Callable[[str], bool]:
+    session = api_session(token)  # /model/parse needs the HTTP API token
+
     def decide(text: str) -> bool:
-        reply = requests.post(f"{url.rstrip('/')}/model/parse", json={"text": text}, timeout=60)
+        reply = session.post(f"{url.rstrip('/')}/model/parse", json={"text": text}, timeout=60)
         reply.raise_for_status()
         return bool(reply.json()["intent"]["name"] == OUT_OF_SCOPE_INTENT)
 
@@ -69,9 +71,10 @@ def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path)
     parser.add_argument("--url", help="a running Rasa server: judge its /model/parse intent instead")
+    parser.add_argument("--token", help="its HTTP API token (default IMT_API_TOKEN)")
     parser.add_argument("--misses", action="store_true", help="print the misclassified texts (never on held-out)")
     args = parser.parse_args(argv)
-    decide = server_decision(args.url) if args.url else offline_decision
+    decide = server_decision(args.url, args.token) if args.url else offline_decision
     result = evaluate(load_items(args.file), decide)
     for kind, (right, total) in sorted(result["per_kind"].items()):
         label = "in scope kept" if kind not in MEDICAL_KINDS and kind != "general_nonmedical" else "out of scope"

@@ -364,8 +364,17 @@ def latest_answer(turns: Sequence[Turn]) -> Optional[Dict[str, Any]]:
 
 def answer_context(payload: Mapping[str, Any]) -> Dict[str, Any]:
     """The context an answer was given in, as its payload states it: topic, audience and
-    the facets (drug, biomarker, ...), by slot name."""
-    return {"topic": payload.get("topic"), "audience": payload.get("audience"), **(payload.get("entities") or {})}
+    the facets (drug, biomarker, ...), by slot name. A drug the conversation remembers but
+    the question was not about (a prognosis question after a dose question) is left out of
+    the payload (knowledge/context.py, Context.applied), so a payload without one says
+    nothing about the drug slot; a gene without a status applies to its own question only
+    and is never remembered."""
+    facets = dict(payload.get("entities") or {})
+    if facets.get("drug") is None:
+        facets.pop("drug", None)
+    if facets.get("biomarker_status") is None:
+        facets.pop("biomarker", None)
+    return {"topic": payload.get("topic"), "audience": payload.get("audience"), **facets}
 
 
 @dataclass

@@ -6,6 +6,7 @@ compare a hash of every training input with the one stored next to the model.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -87,6 +88,15 @@ def train_command(out: Path = MODEL_DIR, name: str = MODEL_NAME) -> List[str]:
 
 
 def main() -> int:
+    MODEL_DIR.mkdir(parents=True, exist_ok=True)
+    # One training at a time: the end-to-end tier's workers each make sure of the model at
+    # start, and the second must find the first one's model, not train over it.
+    with (MODEL_DIR / ".train.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _train_if_changed()
+
+
+def _train_if_changed() -> int:
     current = fingerprint()
     if MODEL_FILE.exists() and FINGERPRINT_FILE.exists() and FINGERPRINT_FILE.read_text().strip() == current:
         print(f"==> model {MODEL_FILE.relative_to(ROOT)} is up to date (training inputs unchanged)")

@@ -29,6 +29,20 @@ _AGE_PATTERNS = [
     (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?)(?=\W|$)", re.I), "years"),
     (re.compile(r"\b(?:aged|age)\s+(\d{1,3})\b", re.I), "years"),
     (re.compile(r"\b(\d{1,2})\s*(?:-|\s)?\s*(?:months?|mo)\s*(?:-|\s)?\s*old\b", re.I), "months"),
+    # A son's or daughter's age, or the user's own, without "years old" ("my son is 12",
+    # "our daughter (she's 11)", "I'm 16"): a bare "she's 6" stays unread, since it may
+    # be a count or a dose.
+    (
+        re.compile(
+            r"(?:\b(?:son|daughter|boy|girl|grandson|granddaughter|stepson|stepdaughter|nephew|niece|kiddo)s?\b"
+            r"[^.?!\d]{0,25}?\b(?:is|was|who is|she'?s|he'?s|turned|turns|aged?)|(?:^|[\s,;(])i(?:'?m| am))"
+            r"\s+(\d{1,2})\b"
+            r"(?!\s*(?:[.,/]\d|mg|kg|g\b|cm|mm|%|lbs?\b|m2|m²|weeks?|wks?|days?|hours?|hrs?|months?|mo\b"
+            r"|years? ago|times))",
+            re.I,
+        ),
+        "years",
+    ),
 ]
 
 
@@ -86,6 +100,8 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
             ):
                 # "ALK-IHC" is a compound word, not "ALK-negative".
                 span, status = span[:-1], ""
+            if label == "biomarker" and not status and _written_as_the_tumours_gene(doc, span):
+                status = "positive"
             entity = {
                 "entity": label,
                 "value": value,
@@ -108,7 +124,9 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
         found: List[Dict[str, Any]] = []
         for pattern, unit in _AGE_PATTERNS:
             for match in pattern.finditer(text):
-                if any(_overlaps(match.start(), match.end(), e) for e in taken + found):
+                # The mention is the number and its unit, or the bare number after a son or daughter.
+                start, end = (match.start(), match.end()) if match.end(1) < match.end() else match.span(1)
+                if any(_overlaps(start, end, e) for e in taken + found):
                     continue
                 number = float(match.group(1))
                 years = number / 12 if unit == "months" else number
@@ -118,12 +136,29 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
                     {
                         "entity": "population",
                         "value": age_population(years, self._bands),
-                        "start": match.start(),
-                        "end": match.end(),
+                        "start": start,
+                        "end": end,
                         "confidence_entity": 1.0,
                     }
                 )
         return found
+
+
+# Words after a gene that make it the tumour's type ("ROS1 IMT"), not a test or a drug class.
+_TUMOUR_WORDS = {"imt", "imts", "tumor", "tumors", "tumour", "tumours", "case", "cases", "disease", "patients"}
+
+
+def _written_as_the_tumours_gene(doc: Any, span: Any) -> bool:
+    """A gene written as a fusion with its partner ("TFG-ROS1", "EML4-ALK") or as the
+    tumour's type ("ROS1 IMT") is a positive finding, though no status word says so."""
+    start, end = span.start, span.end
+    # The vocabulary's own fusion names ("EML4-ALK") are one span; others end at the gene.
+    for dash in [i for i in range(start + 1, end - 1) if doc[i].text == "-"] or [start - 1]:
+        if dash >= 1 and doc[dash].text == "-" and not doc[dash - 1].whitespace_ and not doc[dash].whitespace_:
+            partner = doc[dash - 1].text
+            if partner.isalnum() and partner.isupper():  # a gene symbol: TFG, EML4, RANBP2
+                return True
+    return end < len(doc) and doc[end].lower_ in _TUMOUR_WORDS
 
 
 @functools.lru_cache(maxsize=1)
