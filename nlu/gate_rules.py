@@ -254,6 +254,20 @@ def is_personal_decision(text: str) -> bool:
     return bool(_DECISION_RE.search(text)) and not _GENERAL_HOW_TO.search(text)
 
 
+# A message that only acknowledges an answer ("ok", "got it", "makes sense") asks nothing.
+# The classifier saw "ok" mostly before a follow-up ("ok, and for children?") and may answer
+# it as one; it is thanks. "yes" and "no" are left to the classifier: they answer questions.
+_ACKNOWLEDGEMENT = re.compile(
+    r"^\W*(?:(?:ok(?:ay|ey)?|k+|alright|all right|got it|gotcha|i see|understood|noted|makes sense"
+    r"|fair enough|cool|great|perfect|thanks|thank you|thx|ty|ah|oh)\W*)+$",
+    re.IGNORECASE,
+)
+
+
+def is_acknowledgement(text: str) -> bool:
+    return bool(_ACKNOWLEDGEMENT.match(text))
+
+
 # --- verdict -------------------------------------------------------------------------
 
 
@@ -278,6 +292,7 @@ class GateVerdict:
     """What the gate decided. `kind` is None when the message can go to the NLU."""
 
     # "triage" | "empty" | "no_text" | "too_long" | "unreadable" | "other_language" | "personal_decision"
+    # | "acknowledgement"
     kind: Optional[str]
     cleaned_text: str
     original_length: int
@@ -313,4 +328,6 @@ def check_message(raw: object, max_chars: Optional[int] = None, model: Optional[
         return GateVerdict("other_language", cleaned, original_length)
     if is_personal_decision(cleaned):
         return GateVerdict("personal_decision", cleaned, original_length)
+    if is_acknowledgement(cleaned):
+        return GateVerdict("acknowledgement", cleaned, original_length)
     return GateVerdict(None, cleaned, original_length)

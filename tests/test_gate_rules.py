@@ -157,3 +157,13 @@ def test_plain_words_for_an_emergency_are_caught(text, category):
 def test_seriously_after_a_joke_is_serious():
     verdict = check_message("lol sorry. seriously though, crushing chest pain going down my left arm right now")
     assert verdict.kind == "triage" and verdict.triage.category == "chest_pain"
+
+
+@pytest.mark.parametrize("text", ["ok", "Okay!", "k", "got it", "ok thanks", "alright, makes sense", "oh ok"])
+def test_an_acknowledgement_asks_nothing(text):
+    assert check_message(text).kind == "acknowledgement"
+
+
+@pytest.mark.parametrize("text", ["ok and for children?", "ok what about alectinib", "yes", "okay so is it cancer?"])
+def test_an_acknowledgement_that_goes_on_is_a_message(text):
+    assert check_message(text).kind is None

@@ -26,6 +26,11 @@ def test_rules_override_the_classifier():
     assert message.get(GATE_KEY)["level"] == "emergency"
 
 
+def test_an_acknowledgement_is_thanks_whatever_the_classifier_says():
+    message = _through_gate("ok", {"name": "inform", "confidence": 0.63}, [{"name": "inform", "confidence": 0.63}])
+    assert message.get("intent") == {"name": "thank", "confidence": 1.0}
+
+
 def test_input_guard_cleans_text_and_records_the_verdict():
     message = Message(data={"text": "<i>what is IMT?</i>\x00"})
     InputGuard().process([message])

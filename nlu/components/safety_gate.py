@@ -38,6 +38,7 @@ GATE_INTENTS = {
     "unreadable": "unusable_input",
     "other_language": "unusable_input",
     "no_text": "unusable_input",
+    "acknowledgement": "thank",  # "ok", "got it": nothing to answer
 }
 # Gate intents the classifier never predicts (no training examples): the rules' decision alone.
 GATE_ONLY_INTENTS = {"personal_decision", "unusable_input"}
