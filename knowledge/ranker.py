@@ -17,6 +17,7 @@ import difflib
 import functools
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Tuple
@@ -45,6 +46,7 @@ CORRECTION_CUTOFF = 0.8  # difflib ratio: "spred" -> "spread" (0.91), "nausia" -
 
 class RetrievalVocabulary(BaseModel):
     spelling: Dict[str, str]
+    acronyms: Dict[str, str]
     synonyms: Dict[str, List[str]]
     stopwords: List[str]
     continuation_cues: List[str]
@@ -101,7 +103,9 @@ def load_retrieval_vocabulary(path: Path = RETRIEVAL_FILE) -> RetrievalVocabular
 
 
 def tokens(text: str) -> List[str]:
-    text = text.lower().replace("\u2019", "'").replace("'", "")
+    # Accents folded, so "Mariño-Enríquez" and "Schöffski" stay whole words.
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = text.lower().replace("'", "")
     return _TOKEN.findall(text)
 
 
@@ -110,6 +114,8 @@ class Analyzer:
 
     def __init__(self, vocabulary: RetrievalVocabulary) -> None:
         self._spelling = vocabulary.spelling
+        self._acronym = re.compile(r"\b(" + "|".join(map(re.escape, vocabulary.acronyms)) + r")\b")
+        self._acronyms = vocabulary.acronyms
         self._stop = frozenset(vocabulary.stopwords)
         self._age = vocabulary.age_mention
         self._stemmer = Stemmer.Stemmer("english")
@@ -134,12 +140,16 @@ class Analyzer:
         # Words the index knows; a question's unknown word is read as its closest known one.
         self.lexicon: frozenset[str] = frozenset()
         self._corrected: Dict[str, str] = {}
+        self._by_initial: Dict[str, List[str]] = {}
 
     def learn(self, texts: List[str]) -> None:
-        """Record the words of the indexed texts, so misspelt question words can be corrected."""
+        """Record the words of the curated texts, so misspelt words can be corrected."""
         known = {w for text in texts for w in tokens(text)}
         known |= {w for phrase in [*self._both, *self._query_only] for w in phrase} | set(self._stop)
         self.lexicon = frozenset(known)
+        self._by_initial = {}
+        for word in sorted(known):
+            self._by_initial.setdefault(word[:1], []).append(word)
         self._corrected = {}
 
     def _correct(self, word: str) -> str:
@@ -148,14 +158,17 @@ class Analyzer:
         if len(word) < MIN_CORRECTED_LENGTH or word in self.lexicon or not self.lexicon or word.isdigit():
             return word
         if word not in self._corrected:
-            close = difflib.get_close_matches(word, self.lexicon, n=1, cutoff=CORRECTION_CUTOFF)
+            # Candidates share the first letter, which typos rarely change: a tenth of the
+            # comparisons, so the entries' few thousand questions are indexed in a second.
+            candidates = self._by_initial.get(word[:1], [])
+            close = difflib.get_close_matches(word, candidates, n=1, cutoff=CORRECTION_CUTOFF)
             self._corrected[word] = close[0] if close else word
         return self._corrected[word]
 
     def terms(self, text: str, query: bool = False) -> List[str]:
-        words = [self._spelling.get(w, w) for w in tokens(text)]
-        if query:
-            words = [self._correct(w) for w in words]
+        """Index terms; `query` adds the shorthand expansions. Misspellings are corrected in
+        both, so a typo in an entry's question ("spred") indexes as the word it stands for."""
+        words = [self._correct(self._spelling.get(w, w)) for w in tokens(self.expand_acronyms(text))]
         added: List[str] = []
         for i in range(len(words)):
             for n in range(min(self._longest, len(words) - i), 0, -1):
@@ -165,6 +178,10 @@ class Analyzer:
                     added.extend(self._query_only.get(phrase, ()))
         kept = [w for w in [*words, *added] if w not in self._stop]
         return list(self._stemmer.stemWords(kept))
+
+    def expand_acronyms(self, text: str) -> str:
+        """Capitalised acronyms that are also stopwords as the words they stand for ("WHO")."""
+        return self._acronym.sub(lambda m: self._acronyms[m.group(1)], text) if self._acronyms else text
 
     def replace_ages(self, text: str, population: Optional[str]) -> str:
         """The text with its ages ("8 year old", "14 y/o") as the population they fall in:
@@ -258,6 +275,13 @@ def _entry_document(entry: Entry) -> str:
     )
 
 
+def _curated_words(entry: Entry) -> str:
+    """The entry's words as curators wrote them: everything but the questions people ask,
+    whose deliberate typos must not become words the spelling correction accepts."""
+    facet_words = [v for name in FACETS for v in getattr(entry.facets, name)]
+    return " ".join([entry.title, entry.ask, *entry.keywords, *facet_words])
+
+
 def _claim_document(kb: KnowledgeBase, claim: Claim) -> str:
     # The cited references' labels let "Coffin 1995" or "the CREATE trial" find their claim.
     return " ".join([claim.clinician, claim.patient, *(kb.references[r].label for r in claim.cites)])
@@ -279,7 +303,7 @@ class EntryRanker:
         self.entries = list(kb.entries)
         documents = [_entry_document(e) for e in self.entries]
         claim_documents = [_claim_document(kb, c) for e in self.entries for c in e.claims]
-        self.analyzer.learn(documents + claim_documents)
+        self.analyzer.learn([_curated_words(e) for e in self.entries] + claim_documents)
         self._bm25 = bm25s.BM25()
         self._bm25.index([self.analyzer.terms(d) for d in documents], show_progress=False)
         # BM25 over single claims: the one claim that holds a rare detail ("93%", "ADVL0912").

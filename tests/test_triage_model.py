@@ -2,9 +2,9 @@
 
 import pytest
 
-from knowledge.safety import load_safety_examples
+from knowledge.safety import NEAR_MISS, load_safety_examples
 from nlu.triage import TriageVerdict, get_detector
-from nlu.triage_model import TriageModel, combine, ordinary_messages
+from nlu.triage_model import ORDINARY_LABEL, TriageModel, combine, ordinary_messages
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +76,11 @@ def test_words_the_rules_dismissed_need_more_confidence_to_flag():
     assert combine(None, sure, taxonomy, words=14, harmless=harmless) is not None
     # A crisis needs no more than the usual confidence.
     assert combine(None, {"self_harm": 0.75}, taxonomy, words=14, harmless=frozenset({"self_harm"})) is not None
+
+
+def test_the_nlu_questions_are_a_class_of_their_own_beside_the_near_misses(model):
+    # As near misses, the growing question set would discount each labelled near miss under
+    # balanced class weights; as their own class, the near misses keep their weight.
+    classes = set(model.pipeline.classes_)
+    assert {ORDINARY_LABEL, NEAR_MISS} <= classes
+    assert ORDINARY_LABEL not in model.alarm_labels

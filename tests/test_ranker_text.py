@@ -1,0 +1,23 @@
+"""How the ranker reads text: accents, capitalised acronyms and misspellings."""
+
+from knowledge.ranker import Analyzer, EntryRanker, load_retrieval_vocabulary, tokens
+
+
+def test_accented_author_names_stay_whole_words():
+    assert tokens("Mariño-Enríquez 2011, Schöffski, it’s") == ["marino", "enriquez", "2011", "schoffski", "its"]
+
+
+def test_a_capitalised_acronym_is_not_the_stopword_it_spells():
+    analyzer = Analyzer(load_retrieval_vocabulary())
+    assert "world" in analyzer.terms("which old names does the WHO no longer use?")
+    assert "world" not in analyzer.terms("who treats it?")
+
+
+def test_a_typo_in_an_entry_question_is_corrected_not_learnt(kb):
+    # Entry questions carry deliberate typos; the words the correction accepts come from the
+    # curated text only, or "spredd" in one question would stop "spredd" being read as spread.
+    entry = kb.entries[0]
+    with_typo = entry.copy(update={"questions": [*entry.questions, "does it spredd to the bones?"]})
+    ranker = EntryRanker(kb.copy(update={"entries": [with_typo, *kb.entries[1:]]}))
+    assert "spredd" not in ranker.analyzer.lexicon
+    assert ranker.analyzer.terms("spredd", query=True) == ranker.analyzer.terms("spread", query=True)
