@@ -28,6 +28,10 @@ NEUTRAL = -1
 # Chosen by 5-fold cross-validation over the statements and the entries' questions
 # (2026-11-29: 45% of unseen statements recognized, 0.2% of unseen neutral questions flagged).
 MIN_PROBABILITY = 0.3
+# Each entry's first questions stand for the neutral class: with all of them (24 per entry
+# on average) training took four times as long (about 60 s against 16 s), and a restarted
+# action server's first answer waits for it.
+NEUTRAL_QUESTIONS_PER_ENTRY = 16
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,9 @@ class PremiseDetector:
                 for text in [misconception.belief, *misconception.statements]:
                     texts.append(self._features(text))
                     labels.append(label)
-            texts.extend(self._features(q) for q in entry.questions)
-            labels.extend([NEUTRAL] * len(entry.questions))
+            neutral = entry.questions[:NEUTRAL_QUESTIONS_PER_ENTRY]
+            texts.extend(self._features(q) for q in neutral)
+            labels.extend([NEUTRAL] * len(neutral))
         self._model: Optional[Pipeline] = _pipeline().fit(texts, labels) if self.beliefs else None
 
     def _features(self, text: str) -> str:

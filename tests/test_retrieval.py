@@ -33,7 +33,8 @@ RETRIEVAL = Path(__file__).resolve().parent / "retrieval"
 # spelling correction: trained NLU 0.912/0.988, every topic at least 0.857; rules only
 # 0.882/0.988 (diagnosis 0.839). A retraining for 9 reworded questions moved the trained NLU
 # to 0.906/0.985 with diagnosis at 0.839 (47 of 56), one item under the bar: the trained NLU
-# is held to the bar overall and in every topic but diagnosis.
+# is held to the bar overall and in every topic but diagnosis. With the topic weight at 0.45:
+# 0.906/0.988 (overview 0.925, treatment 0.906).
 BAR_TOP1, BAR_TOP3, BAR_TOPIC_TOP1 = 0.90, 0.97, 0.85
 FLOORS = {
     "rules only": {"all": (0.875, 0.98), "diagnosis": 0.83},
