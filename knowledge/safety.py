@@ -101,6 +101,9 @@ class Thresholds(BaseModel):
     low_grade_fahrenheit: float = Field(..., ge=98.6, le=100.4)
     fever_category: str
     low_grade_category: str
+    # An oxygen saturation at or below this (%) is an emergency reading ("sats 88 at rest").
+    low_saturation: int = Field(92, ge=85, le=94)
+    saturation_category: str = "breathing"
 
 
 class Context(BaseModel):
@@ -125,6 +128,9 @@ class Context(BaseModel):
     resolved: List[str] = []
     still_urgent_when_resolved: List[str] = []
     resolved_unless_followed_by: List[str] = []
+    # "I cut my arms again last night": self-harm that recent is a crisis now. These past
+    # markers never make a self-harm match "past" (a distant one still does: "years ago").
+    recent_past: List[str] = []
     # "cant breathe in this stuffy room lol": a sentence that laughs at itself describes no
     # emergency. Never dismisses self-harm ("kms lol" is still a crisis).
     joking: List[str] = []

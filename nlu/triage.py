@@ -38,6 +38,7 @@ PAST_TENSE = frozenset(
     "was were had did got went came took swelled vomited fainted collapsed passed coughed bled thought said".split()
 )
 NEGATION_WINDOW = 4  # a negation this many words before a match, in its clause, negates it
+SATURATION_CUES = {"sats", "sat", "spo2", "saturation", "saturations", "o2", "oxygen", "ox", "oximeter"}
 TEMPERATURE_CUES = {"temperature", "fever", "febrile", "thermometer", "reading", "read", "temp", "degree", "degrees"}
 _NUMBER = re.compile(r"^(\d{2,3}(?:\.\d)?)(c|f)?$")
 
@@ -100,6 +101,7 @@ class TriageDetector:
             ("not_hypothetical", context.not_hypothetical),
             ("resolved", context.resolved),
             ("joking", context.joking),
+            ("recent_past", context.recent_past),
         ):
             self._phrases.add(label, [self.nlp.make_doc(phrase) for phrase in phrases])
         self._negations = {self.lemma(word) for word in context.negations}
@@ -344,7 +346,13 @@ class TriageDetector:
             return "general question"
         if self._resolved(doc, match, hits):
             return "resolved"
-        past_in_sentence = self._live_past(doc, sent, hits)
+        past_hits = hits
+        if match.category == "self_harm":
+            recent = [(start, end) for label, start, end in hits if label == "recent_past"]
+            past_hits = [
+                h for h in hits if not (h[0] == "past" and any(rs <= h[1] and h[2] <= re_ for rs, re_ in recent))
+            ]
+        past_in_sentence = self._live_past(doc, sent, past_hits)
         past_in_clause = [
             (start, end) for start, end in past_in_sentence if clause.start <= start and end <= clause.end
         ]
@@ -399,6 +407,19 @@ class TriageDetector:
                 elif low <= value < fever:
                     yield _Match(thresholds.low_grade_category, token.i, token.i + 1, frozenset(), is_reading=True)
 
+    def _saturation_matches(self, doc: Doc) -> Iterable[_Match]:
+        """A low oxygen saturation given as a number ("sats 88 on my finger monitor", "spo2
+        91%"): a reading, like a temperature, that the words around it cannot outvote."""
+        thresholds = self.taxonomy.thresholds
+        for token in doc:
+            if token.lower_ not in SATURATION_CUES:
+                continue
+            for value in doc[token.i + 1 : token.i + 4]:
+                if value.like_num and value.text.isdigit():
+                    if 50 <= int(value.text) <= thresholds.low_saturation:
+                        yield _Match(thresholds.saturation_category, value.i, value.i + 1, frozenset(), is_reading=True)
+                    break
+
     # --- verdict ---------------------------------------------------------------------------------
 
     def matches(self, doc: Doc) -> Tuple[List[_Match], Dict[str, List[_Match]]]:
@@ -414,6 +435,7 @@ class TriageDetector:
             else:
                 found.append(match)
         found.extend(self._temperature_matches(doc))
+        found.extend(self._saturation_matches(doc))
         return found, parts_seen
 
     def classify(self, text: str) -> Optional[TriageVerdict]:
@@ -437,7 +459,9 @@ class TriageDetector:
         order = {c.id: n for n, c in enumerate(self.taxonomy.categories)}
         level_of = {c.id: c.level for c in self.taxonomy.categories}
         best = min(kept, key=lambda m: (LEVEL_ORDER.index(level_of[m.category]), order[m.category]))
-        now = any(m.category == best.category and self._now_in_clause(doc, m, hits) for m in kept)
+        # A temperature the message gives and nothing puts in the past is a reading taken now:
+        # "102 degree fever, started ceritinib last month" is not for the classifier to veto.
+        now = any(m.category == best.category and (m.is_reading or self._now_in_clause(doc, m, hits)) for m in kept)
         return TriageVerdict(level_of[best.category], best.category, now), harmless
 
     def explain(self, text: str) -> List[Tuple[str, str, Optional[str]]]:

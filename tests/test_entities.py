@@ -88,3 +88,19 @@ def test_tokenizer_masks_entity_mentions_for_the_classifier():
     ]
     spans = {t.lemma: text[t.start : t.end] for t in tokens if t.lemma.startswith("__")}
     assert spans == {"__drug__": "Xalkori", "__population__": "6-year-old", "__biomarker__": "ALK-negative"}
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("besides ALK, what other gene changes can IMT have?", []),
+        ("other than crizotinib, which drugs help ALK-positive IMT?", [("biomarker", "ALK")]),
+        ("apart from the lung, where else does it grow?", []),
+        # At the end, "besides" means "as well as".
+        ("is alectinib used besides crizotinib?", [("drug", "alectinib"), ("drug", "crizotinib")]),
+    ],
+)
+def test_what_a_question_sets_aside_is_not_what_it_asks_about(extractor, text, kept):
+    # "besides ALK" must not make the answer ALK-specific (entries on other genes clash with it).
+    found = [(e["entity"], e["value"]) for e in extractor.extract(text)]
+    assert found == kept

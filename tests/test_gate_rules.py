@@ -147,6 +147,15 @@ def test_a_joke_marker_does_not_hide_a_crisis_or_another_sentence(text):
         ("she took 25 ml instead of 5 ml of the larotrectinib liquid", "overdose_poisoning"),
         ("can hardly breathe walking to the bathroom and my chest sounds bubbly", "breathing"),
         ("the vision in my right eye is like looking through milk since an hour", "vision_loss"),
+        # Development set dev14 (third session of 2026-11-30).
+        ("i keep scratching my arms with a blade til they bleed", "self_harm"),
+        ("how many capsules would be enough to not wake up", "self_harm"),
+        ("I cut my arms again last night after clinic", "self_harm"),
+        ("ate like half a pack of celecoxib cause the pain was so bad", "overdose_poisoning"),
+        ("i doubled up on lorlatinib for 4 days and now im seeing things", "overdose_poisoning"),
+        # Readings: the words around them cannot outvote a number.
+        ("pulse ox says 89 sitting on the sofa, on crizotinib", "breathing"),
+        ("102 degree fever, started ceritinib last month", "fever"),
     ],
 )
 def test_plain_words_for_an_emergency_are_caught(text, category):
@@ -167,3 +176,16 @@ def test_an_acknowledgement_asks_nothing(text):
 @pytest.mark.parametrize("text", ["ok and for children?", "ok what about alectinib", "yes", "okay so is it cancer?"])
 def test_an_acknowledgement_that_goes_on_is_a_message(text):
     assert check_message(text).kind is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what sats level should make me call the team? is 94 ok?",
+        "my oxygen was 98 this morning, is that normal on crizotinib?",
+        "do people with IMT live a normal lifespan",
+        "my wallet is haemorrhaging money on travel to the specialist centre",
+    ],
+)
+def test_a_normal_reading_or_an_idiom_is_no_emergency(text):
+    assert check_message(text).kind != "triage"

@@ -21,3 +21,15 @@ def test_a_typo_in_an_entry_question_is_corrected_not_learnt(kb):
     ranker = EntryRanker(kb.copy(update={"entries": [with_typo, *kb.entries[1:]]}))
     assert "spredd" not in ranker.analyzer.lexicon
     assert ranker.analyzer.terms("spredd", query=True) == ranker.analyzer.terms("spread", query=True)
+
+
+def test_the_entry_classifier_learns_which_questions_each_entry_answers(kb):
+    # Trained on every entry's questions: each entry's own canonical question ("ask") should
+    # score that entry highest. A misaligned class order or an untrained model fails here.
+    ranker = EntryRanker(kb)
+    hits = [int(ranker.classifier_scores(entry.ask).argmax()) == index for index, entry in enumerate(ranker.entries)]
+    assert sum(hits) / len(hits) >= 0.95
+    scores = ranker.classifier_scores("what dose of crizotinib for a child?")
+    assert scores.min() == 0.0 and scores.max() == 1.0
+    # No words, no evidence: not the intercepts stretched to 0-1.
+    assert not ranker.classifier_scores("").any()

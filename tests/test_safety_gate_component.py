@@ -74,6 +74,21 @@ def test_scope_gate_answers_a_question_the_classifier_sent_away_when_the_knowled
     assert _through_scope_gate("how often does IMT come back after surgery?", "out_of_scope") == "ask_prognosis"
 
 
+def test_scope_gate_takes_an_elliptical_follow_up_that_names_a_detail_for_one():
+    # Far from every known question, yet a follow-up: the answer resolves it in context.
+    assert _through_scope_gate("and in children specifically?", "nlu_fallback") == "inform"
+    assert _through_scope_gate("what about the bladder?", "out_of_scope") == "inform"
+    # A continuation that asks something of its own, or names nothing of IMT, is not.
+    assert _through_scope_gate("and the weather in paris?", "nlu_fallback") == "nlu_fallback"
+    assert _through_scope_gate("and lung cancer?", "nlu_fallback") == "out_of_scope"
+
+
+def test_scope_gate_answers_a_false_belief_the_knowledge_base_corrects():
+    belief = "they took the whole tumour out so it can never come back now, right?"
+    assert _through_scope_gate(belief, "nlu_fallback") == "ask_prognosis"
+    assert _through_scope_gate("the weather is lovely today, right?", "nlu_fallback") == "nlu_fallback"
+
+
 def test_scope_gate_keeps_chat_and_other_conditions_out():
     assert _through_scope_gate("how long do I cook pasta", "out_of_scope") == "out_of_scope"
     assert _through_scope_gate("tell me a joke", "nlu_fallback") == "nlu_fallback"

@@ -7,8 +7,8 @@ confidence is used; with --url (a running Rasa server) every message goes throug
 trained NLU's /model/parse, as in the assistant: its intent decides whether a follow-up
 keeps the context, its entities the facets, its intent ranking the topic confidence. Reports top-1 and top-3
 accuracy overall and per topic (the topic of the first gold entry). `--compare` also
-scores BM25 alone, the nearest known question alone and the fusion without context, the
-comparison that chose the ranker.
+scores BM25 alone, the nearest known question alone, the entry classifier alone, the fusion
+without the classifier and the fusion without context, the comparison that chose the ranker.
 """
 
 from __future__ import annotations
@@ -137,9 +137,15 @@ def main(argv: List[str]) -> int:
     if args.compare:
         variants = {
             "BM25 alone (entries, single questions, single claims)": replace(
-                Weights(), nearest_question=0.0, paraphrase=0.0, ask=0.0
+                Weights(), nearest_question=0.0, paraphrase=0.0, ask=0.0, classifier=0.0
             ),
-            "nearest known question alone": replace(Weights(), bm25=0.0, questions=0.0, claims=0.0, ask=0.0),
+            "nearest known question alone": replace(
+                Weights(), bm25=0.0, questions=0.0, claims=0.0, ask=0.0, classifier=0.0
+            ),
+            "entry classifier alone": replace(
+                Weights(), bm25=0.0, questions=0.0, claims=0.0, ask=0.0, nearest_question=0.0, paraphrase=0.0
+            ),
+            "fused without the entry classifier": replace(Weights(), classifier=0.0),
         }
         for name, weights in variants.items():
             print_figures(name, evaluate(EntryRanker(kb, weights), items, **server))

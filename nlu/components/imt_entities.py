@@ -20,6 +20,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from knowledge.ranker import load_retrieval_vocabulary
 from knowledge.vocabulary import AgeBands, load_vocabulary
 from nlu.condition_matcher import condition_matcher
 from nlu.spacy_pipeline import NOT_AN_ENTITY, STATUS_SEPARATOR, entity_nlp
@@ -52,6 +53,10 @@ def age_population(years: float, bands: AgeBands) -> str:
     if years >= bands.elderly_from:
         return "elderly"
     return "adult"
+
+
+def _exclusion_cue() -> re.Pattern[str]:
+    return load_retrieval_vocabulary().exclusion_cue
 
 
 def find_entities(text: str) -> List[Dict[str, Any]]:
@@ -118,6 +123,9 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
         # "lung cancer" is another disease, not the lung as an IMT site.
         others = condition_matcher().find(text)
         entities = [e for e in entities if not any(_overlaps(e["start"], e["end"], o) for o in others)]
+        # "besides ALK, what other gene changes?" is not a question about ALK.
+        set_aside = [{"start": m.start(), "end": m.end()} for m in _exclusion_cue().finditer(text)]
+        entities = [e for e in entities if not any(_overlaps(e["start"], e["end"], x) for x in set_aside)]
         return sorted(entities + others, key=lambda e: e["start"])
 
     def _ages(self, text: str, taken: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

@@ -3,8 +3,10 @@
 Out: a question naming another condition, cancer or non-IMT drug without IMT
 (knowledge/scope.py) becomes `out_of_scope`. In: a question the classifier sent out of
 scope or to the fallback, that names no other condition and comes close to a question the
-knowledge base answers (knowledge/ranker.py), becomes a question on the topic of the entry
-that answers it: "deaths in Coffin 1995?" is about IMT whatever the classifier thought.
+knowledge base answers (knowledge/ranker.py) or asserts a false belief it corrects
+(knowledge/premises.py), becomes a question on the topic of the entry that answers it:
+"deaths in Coffin 1995?" is about IMT whatever the classifier thought. A continuation that
+only names a detail ("and in children?") becomes a follow-up (`inform`).
 
 Runs after the entity extractor (it reads `other_condition`) and the FallbackClassifier,
 and before the SafetyGate, so that an emergency or a crisis still overrides it.
@@ -13,19 +15,21 @@ and before the SafetyGate, so that an emergency or a crisis still overrides it.
 from __future__ import annotations
 
 import threading
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from knowledge.context import TOPIC_INTENTS
+from knowledge.context import FACETS, TOPIC_INTENTS
 from knowledge.loader import get_knowledge_base
+from knowledge.premises import get_premise_detector
 from knowledge.ranker import EntryRanker, get_ranker
 from knowledge.scope import OUT_OF_SCOPE_INTENT, is_out_of_scope
 from nlu.components.intent_override import NonTrainableComponent, override_intent
 
 FALLBACK_INTENT = "nlu_fallback"
+INFORM_INTENT = "inform"  # a follow-up that adds a detail to the question before
 # Cosine to the nearest known question above which a question the classifier sent away is
 # answered. Chosen on the training data's out-of-scope examples and tests/scope/dev*.yml
 # (1 of 58 out-of-scope questions the scope rules miss reaches it) against
@@ -47,6 +51,11 @@ class ScopeGate(NonTrainableComponent):
             self._ranker = get_ranker(get_knowledge_base())
         return self._ranker
 
+    def _adds_a_detail(self, text: str, entities: List[Dict[str, Any]]) -> bool:
+        """A continuation ("and ...", "what about ...") that names an IMT detail and nothing else."""
+        names_a_facet = any(e.get("entity") in FACETS for e in entities)
+        return names_a_facet and self.ranker.continues(text) and self.ranker.only_names_facets(text)
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text, entities = message.get(TEXT) or "", message.get(ENTITIES) or []
@@ -55,8 +64,21 @@ class ScopeGate(NonTrainableComponent):
                 continue
             guessed = (message.get(INTENT) or {}).get("name")
             if guessed in (OUT_OF_SCOPE_INTENT, FALLBACK_INTENT) and text.strip():
+                if self._adds_a_detail(text, entities):
+                    # "and in children specifically?": far from every known question, but a
+                    # follow-up that only names a detail; the answer resolves it against the
+                    # question before (and says so when there is none).
+                    override_intent(message, INFORM_INTENT, MIN_CLOSENESS_TO_ANSWER)
+                    continue
                 ranking = self.ranker.rank(text)
                 closeness = max(r.nearest for r in ranking)  # as EntryRanker.closeness
                 if closeness >= MIN_CLOSENESS_TO_ANSWER:
                     override_intent(message, TOPIC_INTENTS[ranking[0].entry.topic], closeness)
+                    continue
+                # "my surgeon got it all out, so it's gone for good, right?": a false belief
+                # the knowledge base corrects, asserted in words unlike its questions. The
+                # detector is built on the first such message only (about 15 s, once).
+                premise = get_premise_detector(self.ranker.kb).detect(text)
+                if premise is not None:
+                    override_intent(message, TOPIC_INTENTS[premise.entry.topic], premise.probability)
         return messages
