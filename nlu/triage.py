@@ -459,8 +459,9 @@ class TriageDetector:
         order = {c.id: n for n, c in enumerate(self.taxonomy.categories)}
         level_of = {c.id: c.level for c in self.taxonomy.categories}
         best = min(kept, key=lambda m: (LEVEL_ORDER.index(level_of[m.category]), order[m.category]))
-        # A temperature the message gives and nothing puts in the past is a reading taken now:
-        # "102 degree fever, started ceritinib last month" is not for the classifier to veto.
+        # A reading the message gives (a temperature, an oxygen saturation) that nothing puts in
+        # the past is taken now: "102 degree fever, started ceritinib last month" is not for the
+        # classifier to veto.
         now = any(m.category == best.category and (m.is_reading or self._now_in_clause(doc, m, hits)) for m in kept)
         return TriageVerdict(level_of[best.category], best.category, now), harmless
 

@@ -95,3 +95,13 @@ def test_scope_gate_keeps_chat_and_other_conditions_out():
     # Another condition overrides even a confident topic guess.
     lung_cancer_dose = "what is the alectinib dose for ALK positive lung cancer"
     assert _through_scope_gate(lung_cancer_dose, "ask_dosing") == "out_of_scope"
+
+
+def test_scope_gate_builds_the_premise_detector_only_for_a_message_that_asserts(monkeypatch):
+    # Building it takes seconds: a fallback such as "tell me a joke" must not wait for it.
+    import nlu.components.scope_gate as scope_gate
+
+    built = []
+    monkeypatch.setattr(scope_gate, "get_premise_detector", lambda kb: built.append(kb))
+    assert _through_scope_gate("tell me a joke about cats", "nlu_fallback") == "nlu_fallback"
+    assert not built
