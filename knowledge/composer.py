@@ -14,7 +14,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from knowledge import templates as messages
 from knowledge.context import FACETS, Context
 from knowledge.facet_walls import clashes, missing_topic, unmatched
-from knowledge.premises import FalsePremise, get_premise_detector
+from knowledge.premises import FalsePremise, detect_premise
 from knowledge.ranker import Ranked, claim_order, get_ranker
 from knowledge.review_state import answer_review
 from knowledge.schema import (
@@ -93,7 +93,7 @@ def select(
     ranker = get_ranker(kb)
     ranking = ranker.rank(question, context, previous_question, topic_confidence)
     ranked = [r for r in ranking if not clashes(r.entry, context)]
-    premise = get_premise_detector(kb).detect(question) if question else None
+    premise = detect_premise(kb, question)
     if premise is not None and not _plausible(premise, ranking):
         premise = None
     correction: Tuple[Claim, ...] = ()

@@ -105,6 +105,15 @@ def get_premise_detector(kb: KnowledgeBase) -> PremiseDetector:
         return _DETECTORS[id(kb)]
 
 
+def detect_premise(kb: KnowledgeBase, question: str) -> Optional[FalsePremise]:
+    """The false belief the question asserts, if any. The asserting cue is checked first, so
+    a question without one never waits for the detector to be built (a restarted action
+    server answers "what are the side effects?" at once)."""
+    if not question or not load_retrieval_vocabulary().premise_cue.search(question):
+        return None
+    return get_premise_detector(kb).detect(question)
+
+
 def _judge_fold(kb: KnowledgeBase, folds: int, fold: int) -> Tuple[int, int, int, int]:
     """One fold: a detector trained without the fold's texts judges them.
     Returns (statements caught, statements, neutral questions flagged, neutral questions)."""

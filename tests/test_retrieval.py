@@ -36,14 +36,13 @@ RETRIEVAL = Path(__file__).resolve().parent / "retrieval"
 # is held to the bar overall and in every topic but diagnosis. With the topic weight at 0.45:
 # 0.906/0.988 (overview 0.925, treatment 0.906).
 # Third session of 2026-11-30, the entry classifier among the signals (development top-1
-# 0.918 -> 0.933): trained NLU 0.912/0.991 (diagnosis 0.821, dosing 0.892, overview 0.962,
-# prognosis 0.961, side effects 0.900, treatment 0.938); rules only 0.894/0.994 (diagnosis
-# 0.839, dosing 0.846). Overall up, but diagnosis lost an item through the NLU and dosing
-# three, so two floors came down on purpose: trained NLU diagnosis 0.83 -> 0.82, rules-only
-# dosing 0.85 -> 0.84.
+# 0.918 -> 0.938): trained NLU 0.917/0.991 (diagnosis 0.821, dosing 0.908, overview 0.962,
+# prognosis 0.961, side effects 0.920, treatment 0.938); rules only 0.900/0.994 (diagnosis
+# 0.839, dosing 0.877). Overall up, but diagnosis lost an item through the NLU, so its floor
+# came down on purpose from 0.83 to 0.82; the rules-only overall floor rose to 0.89.
 BAR_TOP1, BAR_TOP3, BAR_TOPIC_TOP1 = 0.90, 0.97, 0.85
 FLOORS = {
-    "rules only": {"all": (0.875, 0.98), "diagnosis": 0.83, "dosing": 0.84},
+    "rules only": {"all": (0.89, 0.98), "diagnosis": 0.83},
     "trained NLU": {"diagnosis": 0.82},
 }
 

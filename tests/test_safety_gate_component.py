@@ -99,9 +99,9 @@ def test_scope_gate_keeps_chat_and_other_conditions_out():
 
 def test_scope_gate_builds_the_premise_detector_only_for_a_message_that_asserts(monkeypatch):
     # Building it takes seconds: a fallback such as "tell me a joke" must not wait for it.
-    import nlu.components.scope_gate as scope_gate
+    import knowledge.premises as premises
 
     built = []
-    monkeypatch.setattr(scope_gate, "get_premise_detector", lambda kb: built.append(kb))
+    monkeypatch.setattr(premises, "get_premise_detector", lambda kb: built.append(kb))
     assert _through_scope_gate("tell me a joke about cats", "nlu_fallback") == "nlu_fallback"
     assert not built

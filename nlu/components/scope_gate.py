@@ -23,8 +23,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from knowledge.context import FACETS, TOPIC_INTENTS
 from knowledge.loader import get_knowledge_base
-from knowledge.premises import get_premise_detector
-from knowledge.ranker import EntryRanker, get_ranker, load_retrieval_vocabulary
+from knowledge.premises import detect_premise
+from knowledge.ranker import EntryRanker, get_ranker
 from knowledge.scope import OUT_OF_SCOPE_INTENT, is_out_of_scope
 from nlu.components.intent_override import NonTrainableComponent, override_intent
 
@@ -77,11 +77,9 @@ class ScopeGate(NonTrainableComponent):
                     continue
                 # "my surgeon got it all out, so it's gone for good, right?": a false belief
                 # the knowledge base corrects, asserted in words unlike its questions. The
-                # cue comes first: the detector is built (about 15 s, once) only for a
-                # message that asserts something, not for "tell me a joke".
-                if not load_retrieval_vocabulary().premise_cue.search(text):
-                    continue
-                premise = get_premise_detector(self.ranker.kb).detect(text)
+                # detector is built (about 15 s, once) only for a message that asserts
+                # something, not for "tell me a joke".
+                premise = detect_premise(self.ranker.kb, text)
                 if premise is not None:
                     override_intent(message, TOPIC_INTENTS[premise.entry.topic], premise.probability)
         return messages
