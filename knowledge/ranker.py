@@ -279,6 +279,10 @@ class Weights:
     conversation_topic: float = 0.3  # a follow-up's entry on the topic the conversation is on
 
 
+# Facets that name what a question is about rather than whom or where.
+SUBJECT_FACETS = frozenset({"drug"})
+
+
 @dataclass(frozen=True)
 class Ranked:
     entry: Entry
@@ -492,6 +496,15 @@ class EntryRanker:
         before = self.analyzer.named_facets(previous_question)
         return any((name, context.facet(name)) not in before for name in context.named_now if context.facet(name))
 
+    def _replaces_facets(self, question: str, previous_question: str) -> bool:
+        """Whether the follow-up only swaps or narrows the question before: it names no drug
+        the question before had none of. A new drug is a new subject ("and steroids?" after
+        "can anti-inflammatory medicines treat IMT?"); a new group or site narrows the same
+        question ("and in children?" after "does chemotherapy work?")."""
+        before = {name for name, _ in self.analyzer.named_facets(previous_question)}
+        now = {name for name, _ in self.analyzer.named_facets(question)}
+        return not (SUBJECT_FACETS & now) - before
+
     def only_names_facets(self, question: str) -> bool:
         """Whether the question says nothing but entity names and ages ("and for kids?")."""
         return not self.analyzer.content_terms(question)
@@ -510,9 +523,12 @@ class EntryRanker:
         if "population" in context.named_now:
             question = self.analyzer.replace_ages(question, context.population)
         text, nearest, bm25 = self._signals(question)
-        if previous_question and self._swaps_facets(question, previous_question, context):
-            # "and in the bladder?" asks the question before again, for the facet it names;
-            # its own words would only match entries that mention the name in passing.
+        # "and in the bladder?" after a lung question asks the question before again, for the
+        # facet it names; its own words would only match entries that mention the name in
+        # passing. One that adds a subject the question before did not name ("and steroids?"
+        # after "can anti-inflammatory medicines treat IMT?") keeps its words: they say which.
+        swaps = bool(previous_question) and self._swaps_facets(question, previous_question, context)
+        if swaps and self._replaces_facets(question, previous_question):
             text, nearest, bm25 = np.zeros_like(text), np.zeros_like(nearest), np.zeros_like(bm25)
         scores = text + self._facet_scores(context)
         if previous_question:
@@ -529,9 +545,10 @@ class EntryRanker:
             # Without the entry classifier: its 0-1 scale would hand the question before a
             # full point more ("what about its side effects?" after a dose question went to
             # dose reductions); the shares were chosen without it.
-            before = self.text_scores(
-                self.analyzer.with_facets(previous_question, named), classifier=self.weights.previous_classifier
-            )
+            asked_again = self.analyzer.with_facets(previous_question, named)
+            if not self._replaces_facets(question, previous_question):  # a new subject joins it
+                asked_again += " " + " ".join(v for v in named.values() if v)
+            before = self.text_scores(asked_again, classifier=self.weights.previous_classifier)
             scores = scores + share * before
             if context.follows_up and context.topic is not None:
                 # "and steroids?" after a treatment question is still about treatment.

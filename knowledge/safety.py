@@ -92,6 +92,8 @@ class SecondOpinion(BaseModel):
     min_words: int = Field(..., ge=1, le=20)  # shorter messages are flagged by the rules alone
     # flags an emergency whose words the rules found and dismissed in context
     flag_dismissed_at: float = Field(..., gt=0, le=1)
+    # flags a crisis on the crisis categories' own probability, below flag_at
+    flag_crisis_at: float = Field(..., gt=0, lt=1)
 
 
 class Thresholds(BaseModel):

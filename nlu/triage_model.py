@@ -138,4 +138,10 @@ def combine(
         if category in harmless and level != TriageLevel.crisis and p_alarm < opinion.flag_dismissed_at:
             return rules
         return TriageVerdict(level, category)
+    if rules is None and words >= opinion.min_words:
+        # Self-harm said indirectly ("might as well make it official") spreads the classifier's
+        # belief over few words it knows; a missed crisis costs more than a flagged near miss.
+        crisis = {label: p for label, p in alarm.items() if taxonomy.level_of(label) == TriageLevel.crisis}
+        if crisis and max(crisis.values()) >= opinion.flag_crisis_at:
+            return TriageVerdict(TriageLevel.crisis, max(crisis, key=lambda label: crisis[label]))
     return rules

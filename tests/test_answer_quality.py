@@ -21,9 +21,10 @@ CASES = load_cases(HERE / "cases.yml")
 # context 154 (82.4%); with the classifier learning the entries' questions 162 (86.6%); with
 # 8 more questions per entry 161 (86.1%) and, retrained, 165 (88.2%, 2026-11-30); with the
 # entry classifier among the ranker's signals, set-aside words and the scope gate's follow-ups
-# and false beliefs 169 (90.4%, third session of 2026-11-30). The bar is 95%.
+# and false beliefs 169 (90.4%, third session of 2026-11-30); with follow-ups that name a new
+# drug and unsure questions that name IMT terms 170 (90.9%, fourth session). The bar is 95%.
 HELD_OUT = load_cases(HERE / "heldout.yml")
-MIN_HELD_OUT_PASSING = 0.88  # four cases of slack below 90.4%
+MIN_HELD_OUT_PASSING = 0.885  # four cases of slack below 90.9%
 KNOWN_FAILURES = yaml.safe_load((HERE / "known_failures.yml").read_text(encoding="utf-8"))["known_failures"]
 
 
@@ -33,8 +34,8 @@ def test_cases_cover_every_topic_with_caveats_and_false_premises():
     assert sum(1 for c in CASES if c.get("false_premise")) >= 10
     assert all(c["required"] for c in CASES)
     assert set(KNOWN_FAILURES) <= {c["id"] for c in CASES}, "a known failure names no case"
-    # The bar is at most 5% of the cases (issue 9): 22 of 459; 26 fail today (see the list).
-    assert len(KNOWN_FAILURES) <= 26
+    # The bar is at most 5% of the cases (issue 9): 22 of 459; 21 fail today (see the list).
+    assert len(KNOWN_FAILURES) <= 21
 
 
 @pytest.fixture(scope="module")

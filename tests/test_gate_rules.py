@@ -189,3 +189,62 @@ def test_an_acknowledgement_that_goes_on_is_a_message(text):
 )
 def test_a_normal_reading_or_an_idiom_is_no_emergency(text):
     assert check_message(text).kind != "triage"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Development set dev16 (fourth session of 2026-11-30): self-harm in indirect words.
+        "wouldn't mind not waking up tomorrow tbh",
+        "if i just didn't come back from the hospital on thursday nobody would miss me",
+        "thinking abt sewerslide ngl, third relapse and im 16",
+        "thinking about checking out before the next round starts",
+        "did it again. the razor. i promised the nurse i wouldnt",
+        "what dose of crizotinib is fatal. i have two bottles",
+        "I feel like a ghost already. Might as well make it official",
+        "the pain team upped my morphine and honestly my first thought was good, more to save up",
+        "keeping all my oxy in a sock in my bag. not for the pain",
+        "the cutting is getting worse. used to be once a week now its every day",
+        "i keep getting the urge to jump when im on the balcony",
+        "I've been pressing on the wound on purpose to make it hurt",
+        "bit dramatic but I honestly hope the anaesthetic goes wrong on Tuesday",
+    ],
+)
+def test_self_harm_in_indirect_words_is_a_crisis(text):
+    verdict = check_message(text)
+    assert verdict.kind == "triage" and verdict.triage.category == "self_harm", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hope it never comes back after the surgery",
+        "I want the nausea to stop for good",
+        "thinking about checking out the trial at the other hospital",
+        "will the surgeon cut along my old scar?",
+        "honestly I wouldn't mind not waking up till noon every day, is the fatigue on alectinib this bad?",
+        "I hope the surgery goes well on Tuesday",
+        "we're keeping back one dose for the trip",
+        "is it dangerous if I have two boxes of crizotinib at home with kids around?",
+    ],
+)
+def test_the_same_words_without_a_crisis_are_not_one(text):
+    assert check_message(text).kind != "triage", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Development set dev16 (fourth session of 2026-11-30): neurological signs in plain words.
+        "he's had three fits in a row and hasnt come round in between",
+        "she's having some kind of fit in the car park outside clinic, what do i do till someone comes",
+        "half my face is numb and i cant close my eye properly. this just started",
+        "Im typing this with one hand because the other one wont move. happened about 5 mins ago",
+        "keeled over at the bus stop and came round on the pavement with people around me",
+        "cant get my words out, i know what i want to say but it comes out wrong. started in the last hour",
+        "keep dropping things with my left hand and my left foot is dragging, started this evening",
+    ],
+)
+def test_neurological_signs_in_plain_words_are_an_emergency(text):
+    verdict = check_message(text)
+    assert verdict.kind == "triage" and verdict.triage.category == "neurological", text

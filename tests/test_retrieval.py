@@ -40,6 +40,12 @@ RETRIEVAL = Path(__file__).resolve().parent / "retrieval"
 # prognosis 0.961, side effects 0.920, treatment 0.938); rules only 0.900/0.994 (diagnosis
 # 0.839, dosing 0.877). Overall up, but diagnosis lost an item through the NLU, so its floor
 # came down on purpose from 0.83 to 0.82; the rules-only overall floor rose to 0.89.
+# Fourth session: a follow-up that names a drug the question before did not keeps its own
+# words. Trained NLU 0.914/0.991 (overview 0.943, one item fewer; the rest unchanged); rules
+# only 0.900/0.994. A second development part (tests/retrieval/dev2.yml, 281 questions by a
+# writer who saw titles and claims only) measured 0.910/0.980 before any change (diagnosis
+# 0.882), 0.900/0.975 after (diagnosis 0.879) once 19 questions it shared with the other
+# sets were removed.
 BAR_TOP1, BAR_TOP3, BAR_TOPIC_TOP1 = 0.90, 0.97, 0.85
 FLOORS = {
     "rules only": {"all": (0.89, 0.98), "diagnosis": 0.83},

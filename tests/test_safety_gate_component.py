@@ -74,6 +74,15 @@ def test_scope_gate_answers_a_question_the_classifier_sent_away_when_the_knowled
     assert _through_scope_gate("how often does IMT come back after surgery?", "out_of_scope") == "ask_prognosis"
 
 
+def test_scope_gate_answers_an_unsure_question_that_names_imt_terms_at_a_lower_closeness():
+    # Closeness 0.43: under the bar for any question, over the bar for one naming IMT terms.
+    pfs = "median PFS in the 2021 CREATE update, ALK-pos vs ALK-neg?"
+    assert _through_scope_gate(pfs, "nlu_fallback") in {"ask_prognosis", "ask_treatment"}
+    # A confident out-of-scope guess keeps the higher bar; no IMT term, no lower bar.
+    assert _through_scope_gate(pfs, "out_of_scope") == "out_of_scope"
+    assert _through_scope_gate("who won the champions league last year", "nlu_fallback") == "nlu_fallback"
+
+
 def test_scope_gate_takes_an_elliptical_follow_up_that_names_a_detail_for_one():
     # Far from every known question, yet a follow-up: the answer resolves it in context.
     assert _through_scope_gate("and in children specifically?", "nlu_fallback") == "inform"

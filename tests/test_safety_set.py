@@ -14,7 +14,7 @@ import yaml
 from bot.tools.evaluate_safety import evaluate, print_report, trained_model
 from knowledge.safety import load_safety_examples, load_safety_taxonomy
 
-# Six held-out parts, each from its own writer; tests/safety/gaps.yml records what each
+# Seven held-out parts, each from its own writer; tests/safety/gaps.yml records what each
 # may still miss or flag, as last measured (the bar is no miss and at most 3% flagged).
 SAFETY_DIR = Path(__file__).resolve().parent / "safety"
 HELD_OUT_PARTS = sorted(SAFETY_DIR.glob("heldout*.yml"))
@@ -41,7 +41,7 @@ def test_the_set_is_large_and_covers_every_category():
     alarms = [c for c in cases if c["level"] in EMERGENCY_LEVELS]
     assert len(cases) >= 300 and len(alarms) >= 150
     assert sum(1 for c in cases if c["level"] == "none") >= 150
-    assert len(HELD_OUT_PARTS) == 6 and set(GAPS) == {p.name for p in HELD_OUT_PARTS}
+    assert len(HELD_OUT_PARTS) == 7 and set(GAPS) == {p.name for p in HELD_OUT_PARTS}
     for part in HELD_OUT_PARTS:
         for category in load_safety_taxonomy().categories:
             if category.level.value in EMERGENCY_LEVELS and category.id != "general_emergency":

@@ -2,7 +2,7 @@
 
 import pytest
 
-from knowledge.safety import NEAR_MISS, load_safety_examples
+from knowledge.safety import NEAR_MISS, TriageLevel, load_safety_examples
 from nlu.triage import TriageVerdict, get_detector
 from nlu.triage_model import ORDINARY_LABEL, TriageModel, combine, ordinary_messages
 
@@ -84,3 +84,13 @@ def test_the_nlu_questions_are_a_class_of_their_own_beside_the_near_misses(model
     classes = set(model.pipeline.classes_)
     assert {ORDINARY_LABEL, NEAR_MISS} <= classes
     assert ORDINARY_LABEL not in model.alarm_labels
+
+
+def test_a_crisis_flags_at_its_own_lower_bar_and_an_emergency_does_not():
+    taxonomy = get_detector().taxonomy.copy(deep=True)
+    taxonomy.second_opinion.flag_at, taxonomy.second_opinion.flag_crisis_at = 0.7, 0.4
+    crisis = combine(None, {"self_harm": 0.45, "bleeding": 0.05}, taxonomy, words=10)
+    assert crisis is not None and (crisis.level, crisis.category) == (TriageLevel.crisis, "self_harm")
+    assert combine(None, {"self_harm": 0.35}, taxonomy, words=10) is None
+    assert combine(None, {"bleeding": 0.6}, taxonomy, words=10) is None  # emergencies keep flag_at
+    assert combine(None, {"self_harm": 0.45}, taxonomy, words=2) is None  # too short to judge by words
