@@ -192,27 +192,41 @@ def test_a_normal_reading_or_an_idiom_is_no_emergency(text):
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "category"),
     [
-        # Development set dev16 (fourth session of 2026-11-30): self-harm in indirect words.
-        "wouldn't mind not waking up tomorrow tbh",
-        "if i just didn't come back from the hospital on thursday nobody would miss me",
-        "thinking abt sewerslide ngl, third relapse and im 16",
-        "thinking about checking out before the next round starts",
-        "did it again. the razor. i promised the nurse i wouldnt",
-        "what dose of crizotinib is fatal. i have two bottles",
-        "I feel like a ghost already. Might as well make it official",
-        "the pain team upped my morphine and honestly my first thought was good, more to save up",
-        "keeping all my oxy in a sock in my bag. not for the pain",
-        "the cutting is getting worse. used to be once a week now its every day",
-        "i keep getting the urge to jump when im on the balcony",
-        "I've been pressing on the wound on purpose to make it hurt",
-        "bit dramatic but I honestly hope the anaesthetic goes wrong on Tuesday",
+        # Development set dev16 (fourth session of 2026-11-30): self-harm in indirect words and
+        # neurological signs in plain words.
+        ("wouldn't mind not waking up tomorrow tbh", "self_harm"),
+        ("if i just didn't come back from the hospital on thursday nobody would miss me", "self_harm"),
+        ("thinking abt sewerslide ngl, third relapse and im 16", "self_harm"),
+        ("thinking about checking out before the next round starts", "self_harm"),
+        ("did it again. the razor. i promised the nurse i wouldnt", "self_harm"),
+        ("what dose of crizotinib is fatal. i have two bottles", "self_harm"),
+        ("I feel like a ghost already. Might as well make it official", "self_harm"),
+        ("the pain team upped my morphine and honestly my first thought was good, more to save up", "self_harm"),
+        ("keeping all my oxy in a sock in my bag. not for the pain", "self_harm"),
+        ("the cutting is getting worse. used to be once a week now its every day", "self_harm"),
+        ("i keep getting the urge to jump when im on the balcony", "self_harm"),
+        ("I've been pressing on the wound on purpose to make it hurt", "self_harm"),
+        ("bit dramatic but I honestly hope the anaesthetic goes wrong on Tuesday", "self_harm"),
+        ("he's had three fits in a row and hasnt come round in between", "neurological"),
+        (
+            "she's having some kind of fit in the car park outside clinic, what do i do till someone comes",
+            "neurological",
+        ),
+        ("half my face is numb and i cant close my eye properly. this just started", "neurological"),
+        ("Im typing this with one hand because the other one wont move. happened about 5 mins ago", "neurological"),
+        ("keeled over at the bus stop and came round on the pavement with people around me", "neurological"),
+        (
+            "cant get my words out, i know what i want to say but it comes out wrong. started in the last hour",
+            "neurological",
+        ),
+        ("keep dropping things with my left hand and my left foot is dragging, started this evening", "neurological"),
     ],
 )
-def test_self_harm_in_indirect_words_is_a_crisis(text):
+def test_indirect_or_plain_words_from_dev16_are_caught(text, category):
     verdict = check_message(text)
-    assert verdict.kind == "triage" and verdict.triage.category == "self_harm", text
+    assert verdict.kind == "triage" and verdict.triage.category == category, text
 
 
 @pytest.mark.parametrize(
@@ -230,21 +244,3 @@ def test_self_harm_in_indirect_words_is_a_crisis(text):
 )
 def test_the_same_words_without_a_crisis_are_not_one(text):
     assert check_message(text).kind != "triage", text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # Development set dev16 (fourth session of 2026-11-30): neurological signs in plain words.
-        "he's had three fits in a row and hasnt come round in between",
-        "she's having some kind of fit in the car park outside clinic, what do i do till someone comes",
-        "half my face is numb and i cant close my eye properly. this just started",
-        "Im typing this with one hand because the other one wont move. happened about 5 mins ago",
-        "keeled over at the bus stop and came round on the pavement with people around me",
-        "cant get my words out, i know what i want to say but it comes out wrong. started in the last hour",
-        "keep dropping things with my left hand and my left foot is dragging, started this evening",
-    ],
-)
-def test_neurological_signs_in_plain_words_are_an_emergency(text):
-    verdict = check_message(text)
-    assert verdict.kind == "triage" and verdict.triage.category == "neurological", text
