@@ -527,8 +527,8 @@ class EntryRanker:
         # facet it names; its own words would only match entries that mention the name in
         # passing. One that adds a subject the question before did not name ("and steroids?"
         # after "can anti-inflammatory medicines treat IMT?") keeps its words: they say which.
-        swaps = bool(previous_question) and self._swaps_facets(question, previous_question, context)
-        if swaps and self._replaces_facets(question, previous_question):
+        replaces = bool(previous_question) and self._replaces_facets(question, previous_question)
+        if replaces and self._swaps_facets(question, previous_question, context):
             text, nearest, bm25 = np.zeros_like(text), np.zeros_like(nearest), np.zeros_like(bm25)
         scores = text + self._facet_scores(context)
         if previous_question:
@@ -542,12 +542,12 @@ class EntryRanker:
             # A value no entry is specific to ("bladder") is dropped rather than put in:
             # its word would only find entries that mention it in passing.
             named = {name: self._specific(name, context.facet(name)) for name in context.named_now}
-            # Without the entry classifier: its 0-1 scale would hand the question before a
-            # full point more ("what about its side effects?" after a dose question went to
-            # dose reductions); the shares were chosen without it.
             asked_again = self.analyzer.with_facets(previous_question, named)
-            if not self._replaces_facets(question, previous_question):  # a new subject joins it
+            if not replaces:  # a new subject joins the question before
                 asked_again += " " + " ".join(v for v in named.values() if v)
+            # Half the entry classifier: its 0-1 scale would hand the question before a full
+            # point more ("what about its side effects?" after a dose question went to dose
+            # reductions); the shares were chosen without it.
             before = self.text_scores(asked_again, classifier=self.weights.previous_classifier)
             scores = scores + share * before
             if context.follows_up and context.topic is not None:
