@@ -94,6 +94,8 @@ class SecondOpinion(BaseModel):
     flag_dismissed_at: float = Field(..., gt=0, le=1)
     # flags a crisis on the crisis categories' own probability, below flag_at
     flag_crisis_at: float = Field(..., gt=0, lt=1)
+    # overrules the rules' own reading (negated, reported, past) of a crisis's words
+    flag_dismissed_crisis_at: float = Field(..., gt=0, le=1)
 
 
 class Thresholds(BaseModel):

@@ -26,6 +26,7 @@ from knowledge.safety import (
     TRIAGE_INTENT,
     SafetyExample,
     SafetyTaxonomy,
+    SecondOpinion,
     TriageLevel,
     load_safety_examples,
 )
@@ -134,8 +135,8 @@ def combine(
         assert level is not None and category != NEAR_MISS
         # The rules read these very words and found them negated, past, hypothetical or a
         # joke ("if her throat ever swells ..."): overruling that takes more than the usual
-        # confidence. A crisis never needs more.
-        if category in harmless and level != TriageLevel.crisis and p_alarm < opinion.flag_dismissed_at:
+        # confidence, and its own bar for a crisis ("I'm not going to hurt myself, ...").
+        if category in harmless and p_alarm < _dismissed_bar(level, opinion):
             return rules
         return TriageVerdict(level, category)
     if rules is None and words >= opinion.min_words:
@@ -143,5 +144,12 @@ def combine(
         # belief over few words it knows; a missed crisis costs more than a flagged near miss.
         crisis = {label: p for label, p in alarm.items() if taxonomy.level_of(label) == TriageLevel.crisis}
         if crisis and max(crisis.values()) >= opinion.flag_crisis_at:
-            return TriageVerdict(TriageLevel.crisis, max(crisis, key=lambda label: crisis[label]))
+            category = max(crisis, key=lambda label: crisis[label])
+            if category not in harmless or crisis[category] >= opinion.flag_dismissed_crisis_at:
+                return TriageVerdict(TriageLevel.crisis, category)
     return rules
+
+
+def _dismissed_bar(level: TriageLevel, opinion: SecondOpinion) -> float:
+    """What the classifier needs to overrule the rules' reading of the same words."""
+    return opinion.flag_dismissed_crisis_at if level == TriageLevel.crisis else opinion.flag_dismissed_at

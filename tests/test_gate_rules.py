@@ -222,9 +222,44 @@ def test_a_normal_reading_or_an_idiom_is_no_emergency(text):
             "neurological",
         ),
         ("keep dropping things with my left hand and my left foot is dragging, started this evening", "neurological"),
+        # dev18 (2026-11-30, session 5): farewells, arrangements, means and self-injury in other words.
+        ("Reckon I'll just top myself if the bladder surgery goes ahead", "self_harm"),
+        ("i want the tumour to win", "self_harm"),
+        ("think im gonna ctb soon, cant do another round", "self_harm"),
+        (
+            "I've pre-paid my funeral and emailed my passwords to my brother. "
+            "The appointment on the 12th can be cancelled.",
+            "self_harm",
+        ),
+        (
+            "How long does crizotinib stay in your system? "
+            "Asking because I've been keeping the leftover ones in a jar.",
+            "self_harm",
+        ),
+        ("how many steroid tablets would stop a heart", "self_harm"),
+        ("hey quick q does lorlatinib plus vodka knock you out for good", "self_harm"),
+        (
+            "Bought paracetamol from three different shops today. Does ceritinib make the liver damage happen quicker?",
+            "self_harm",
+        ),
+        ("I've made peace with it. I'll swallow the lot once the kids are asleep.", "self_harm"),
+        ("I carve lines into my stomach next to the scar so it's mine not theirs", "self_harm"),
+        ("i bite my arms till they bruise when the nausea gets bad, it's the only control i have", "self_harm"),
+        ("Been holding the kitchen knife to my arm every night. Last night I pressed down.", "self_harm"),
+        ("the only thing stopping me is my mum and even that's wearing thin", "self_harm"),
+        (
+            "Patient, 19, told me today he has a plan and the means at home. What interactions should the ED know?",
+            "self_harm",
+        ),
+        ("Im going to give my meds to my friend cos I won't need them after saturday", "self_harm"),
+        ("I rang the hospital to cancel all my appointments. I won't be needing them.", "self_harm"),
+        ("feel like the world would be lighter without me in it", "self_harm"),
+        ("My wife with IMT left a note saying don't look for me and took her tablets with her.", "self_harm"),
+        ("Sat in the garage with a hose last night. Didn't go through with it. Might tonight.", "self_harm"),
+        ("i lie awake planning how to do it so it looks like the tumour did it", "self_harm"),
     ],
 )
-def test_indirect_or_plain_words_from_dev16_are_caught(text, category):
+def test_indirect_or_plain_words_from_the_development_sets_are_caught(text, category):
     verdict = check_message(text)
     assert verdict.kind == "triage" and verdict.triage.category == category, text
 
@@ -240,6 +275,24 @@ def test_indirect_or_plain_words_from_dev16_are_caught(text, category):
         "I hope the surgery goes well on Tuesday",
         "we're keeping back one dose for the trip",
         "is it dangerous if I have two boxes of crizotinib at home with kids around?",
+        # The dev18 rules' words in ordinary messages.
+        "I'll take care of it myself this weekend, the dressing is easy",
+        "we hid the knives because the toddler climbs",
+        "When I'm gone on holiday next month, can my sister pick up my prescriptions?",
+        "Can I shave near the wound or is there a risk I'll cut myself and get it infected?",
+        "I wish this tumour would just die already",
+        "my friends keep saying kms as a joke about homework and it annoys me tbh",
+        "I wish the crizotinib had worked better for my dad",
+        "the only thing stopping me going back to work is the fatigue",
+        "I won't need them after my last cycle on saturday",
+        "I want the tumour to be gone",
+        "should we go through with it, the surgery I mean, while she is on alectinib?",
+        "my plans went out the window when the scan came back",
+        "I'm done with everything for today, thanks for the help",
+        "I've got it all planned for the surgery day, lifts and childcare",
+        "the scar looks like an accident happened, is that normal?",
+        "cancelled my appointment as I won't need the scan after all, the doctor said",
+        "I'm a bit of a burden on the nurses, they'd cope better without me ringing",
     ],
 )
 def test_the_same_words_without_a_crisis_are_not_one(text):

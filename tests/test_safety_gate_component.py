@@ -57,6 +57,19 @@ def test_gate_only_intent_from_classifier_is_never_kept():
     assert message.get("intent")["name"] == "ask_dosing"
 
 
+def test_a_decision_about_another_condition_stays_out_of_scope():
+    # The scope gate, before this one, sent it out of scope: the reply says the question is not
+    # about IMT, not that the care team decides about IMT.
+    tamoxifen = "Should I take tamoxifen for 5 or 10 years after breast cancer?"
+    out = {"name": "out_of_scope", "confidence": 1.0}
+    assert _through_gate(tamoxifen, out, [out]).get("intent")["name"] == "out_of_scope"
+    own = {"name": "ask_treatment", "confidence": 0.8}
+    decision = _through_gate("should I stop taking my crizotinib?", own, [own])
+    assert decision.get("intent")["name"] == "personal_decision"
+    # An emergency still overrides scope.
+    assert _through_gate("I have chest pain after my tamoxifen", out, [out]).get("intent")["name"] == "red_flag"
+
+
 def _through_scope_gate(text, classifier_intent):
     from nlu.components.imt_entities import find_entities
     from nlu.components.scope_gate import ScopeGate
@@ -81,6 +94,11 @@ def test_scope_gate_answers_an_unsure_question_that_names_imt_terms_at_a_lower_c
     # A confident out-of-scope guess keeps the higher bar; no IMT term, no lower bar.
     assert _through_scope_gate(pfs, "out_of_scope") == "out_of_scope"
     assert _through_scope_gate("who won the champions league last year", "nlu_fallback") == "nlu_fallback"
+
+
+def test_scope_gate_answers_a_question_that_names_imt_however_far_from_known_questions():
+    for text in ["Is IMT related to lung cancer?", "My son has IMT and asthma, can he still take crizotinib?"]:
+        assert _through_scope_gate(text, "out_of_scope").startswith("ask_"), text
 
 
 def test_scope_gate_takes_an_elliptical_follow_up_that_names_a_detail_for_one():

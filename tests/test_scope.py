@@ -17,8 +17,11 @@ SCOPE_SETS = Path(__file__).resolve().parent / "scope"
 # on): 0.994 (159/160) / 0.000 (0/100). Held-out, measured once after the systematic
 # ICD-10 vocabulary: 0.949 (111/117) / 0.018 (2/111) -- false-out meets the target,
 # recall falls just short of 0.95 (it was 0.821 / 0.036 before). The held-out bar is the
-# measured figure minus a small slack, so that it only catches regressions.
-BARS = {"dev.yml": (0.95, 0.02), "dev2.yml": (0.99, 0.0), "heldout.yml": (0.93, 0.03)}
+# measured figure minus a small slack, so that it only catches regressions. Dev3 (a third
+# writer, 2026-11-30): 0.862 / 0.000 fresh, 0.919 (193/210) / 0.000 (0/110) after the
+# vocabulary took its missing names; what it still misses are lab values, symptoms and
+# IMT's own differential diagnoses asked about alone, which no name list settles.
+BARS = {"dev.yml": (0.95, 0.02), "dev2.yml": (0.99, 0.0), "dev3.yml": (0.91, 0.0), "heldout.yml": (0.93, 0.03)}
 
 
 def other(text):

@@ -74,8 +74,12 @@ def test_words_the_rules_dismissed_need_more_confidence_to_flag():
     assert combine(None, unsure, taxonomy, words=14) is not None  # words the rules never saw
     sure = {"allergic_reaction": 0.95}
     assert combine(None, sure, taxonomy, words=14, harmless=harmless) is not None
-    # A crisis needs no more than the usual confidence.
-    assert combine(None, {"self_harm": 0.75}, taxonomy, words=14, harmless=frozenset({"self_harm"})) is not None
+    # A crisis has its own bar: "I'm not going to hurt myself, I just want to know ...".
+    taxonomy.second_opinion.flag_dismissed_crisis_at = 0.8
+    dismissed_crisis = frozenset({"self_harm"})
+    assert combine(None, {"self_harm": 0.75}, taxonomy, words=14, harmless=dismissed_crisis) is None
+    assert combine(None, {"self_harm": 0.85}, taxonomy, words=14, harmless=dismissed_crisis) is not None
+    assert combine(None, {"self_harm": 0.75}, taxonomy, words=14) is not None  # words the rules never saw
 
 
 def test_the_nlu_questions_are_a_class_of_their_own_beside_the_near_misses(model):
@@ -94,3 +98,8 @@ def test_a_crisis_flags_at_its_own_lower_bar_and_an_emergency_does_not():
     assert combine(None, {"self_harm": 0.35}, taxonomy, words=10) is None
     assert combine(None, {"bleeding": 0.6}, taxonomy, words=10) is None  # emergencies keep flag_at
     assert combine(None, {"self_harm": 0.45}, taxonomy, words=2) is None  # too short to judge by words
+    # Below flag_at, a crisis whose words the rules read as negated or reported needs its own bar.
+    taxonomy.second_opinion.flag_dismissed_crisis_at = 0.6
+    dismissed = frozenset({"self_harm"})
+    assert combine(None, {"self_harm": 0.45}, taxonomy, words=10, harmless=dismissed) is None
+    assert combine(None, {"self_harm": 0.65}, taxonomy, words=10, harmless=dismissed) is not None

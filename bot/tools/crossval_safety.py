@@ -68,6 +68,7 @@ def score(
     veto_below: float,
     flag_dismissed_at: Optional[float] = None,
     flag_crisis_at: Optional[float] = None,
+    flag_dismissed_crisis_at: Optional[float] = None,
 ) -> Dict[str, Any]:
     taxonomy = get_detector().taxonomy.copy(deep=True)
     taxonomy.second_opinion.flag_at = flag_at
@@ -76,6 +77,8 @@ def score(
         taxonomy.second_opinion.flag_dismissed_at = flag_dismissed_at
     if flag_crisis_at is not None:
         taxonomy.second_opinion.flag_crisis_at = flag_crisis_at
+    if flag_dismissed_crisis_at is not None:
+        taxonomy.second_opinion.flag_dismissed_crisis_at = flag_dismissed_crisis_at
     per_category: Dict[str, Dict[str, int]] = defaultdict(lambda: {"cases": 0, "caught": 0})
     false_positives, misses = [], []
     for example, opinion in zip(examples, opinions):
@@ -125,6 +128,9 @@ def main() -> int:
         "--flag-dismissed-at", type=float, nargs="+", default=None, help="one value or several to compare"
     )
     parser.add_argument("--flag-crisis-at", type=float, nargs="+", default=None, help="one value or several to compare")
+    parser.add_argument(
+        "--flag-dismissed-crisis-at", type=float, nargs="+", default=None, help="one value or several to compare"
+    )
     parser.add_argument("--show", action="store_true", help="print the texts of misses and false positives")
     args = parser.parse_args()
     opinion = get_detector().taxonomy.second_opinion
@@ -132,16 +138,20 @@ def main() -> int:
     veto_values = args.veto_below or [opinion.veto_below]
     dismissed_values = args.flag_dismissed_at or [opinion.flag_dismissed_at]
     crisis_values = args.flag_crisis_at or [opinion.flag_crisis_at]
+    dismissed_crisis_values = args.flag_dismissed_crisis_at or [opinion.flag_dismissed_crisis_at]
     examples = load_safety_examples()
     if args.pending:
         examples += load_safety_examples(EXAMPLES_DIR / "pending")
     opinions = fold_opinions(examples, args.folds)
     print(f"{len(examples)} examples, {args.folds} folds")
-    for flag_at, veto_below, dismissed, crisis in itertools.product(
-        flag_values, veto_values, dismissed_values, crisis_values
+    for flag_at, veto_below, dismissed, crisis, dismissed_crisis in itertools.product(
+        flag_values, veto_values, dismissed_values, crisis_values, dismissed_crisis_values
     ):
-        report = score(examples, opinions, flag_at, veto_below, dismissed, crisis)
-        settings = f"flag_at {flag_at}, veto_below {veto_below}, flag_dismissed_at {dismissed}, flag_crisis_at {crisis}"
+        report = score(examples, opinions, flag_at, veto_below, dismissed, crisis, dismissed_crisis)
+        settings = (
+            f"flag_at {flag_at}, veto_below {veto_below}, flag_dismissed_at {dismissed}, "
+            f"flag_crisis_at {crisis}, flag_dismissed_crisis_at {dismissed_crisis}"
+        )
         _print(report, settings, args.show)
     return 0
 

@@ -23,6 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge.safety import EXAMPLES_DIR, SAFETY_FILE, TRIAGE_INTENT, TRIAGE_SLOT
+from knowledge.scope import OUT_OF_SCOPE_INTENT
 from nlu.components.intent_override import NonTrainableComponent, override_intent
 from nlu.gate_rules import GateVerdict, check_message
 from nlu.triage import get_detector
@@ -115,6 +116,11 @@ class InputGuard(GraphComponent):
         return messages
 
 
+def _is_out_of_scope(message: Message) -> bool:
+    """The scope gate, which runs before this one, sent the message out of scope."""
+    return (message.get(INTENT) or {}).get("name") == OUT_OF_SCOPE_INTENT
+
+
 def gate_record(verdict: GateVerdict) -> Dict[str, Any]:
     record: Dict[str, Any] = {"kind": verdict.kind, "original_length": verdict.original_length}
     if verdict.triage is not None:
@@ -133,6 +139,10 @@ class SafetyGate(NonTrainableComponent):
         for message in messages:
             gate = message.get(GATE_KEY) or {}
             intent_name = gate.get("intent") or GATE_INTENTS.get(str(gate.get("kind")))
+            if intent_name == "personal_decision" and _is_out_of_scope(message):
+                # "should I take tamoxifen for 5 or 10 years?": the answer is that it is not
+                # about IMT, whoever decides; an emergency or a crisis still overrides scope.
+                intent_name = None
             if intent_name is not None:
                 override_intent(message, intent_name, 1.0)
             elif self._unbacked_gate_guess(message.get(INTENT) or {}):
