@@ -257,6 +257,18 @@ def test_a_normal_reading_or_an_idiom_is_no_emergency(text):
         ("My wife with IMT left a note saying don't look for me and took her tablets with her.", "self_harm"),
         ("Sat in the garage with a hose last night. Didn't go through with it. Might tonight.", "self_harm"),
         ("i lie awake planning how to do it so it looks like the tumour did it", "self_harm"),
+        # dev19 (session 5): very short messages, faith, games, plans, English as a second language.
+        ("rope is ready", "self_harm"),
+        ("gonna jump", "self_harm"),
+        ("its time. goodbye", "self_harm"),
+        ("Game over for me. Not respawning this time.", "self_harm"),
+        ("Set a date: the 14th. After my birthday so Mum isn't sad on the day itself.", "self_harm"),
+        ("I am foreigner here alone, no family, treatment too expensive, better I go from this world.", "self_harm"),
+        ("My thighs are a mess again.", "self_harm"),
+        (
+            "I shan't be needing the repeat prescription after this month, so please don't trouble the surgery.",
+            "self_harm",
+        ),
     ],
 )
 def test_indirect_or_plain_words_from_the_development_sets_are_caught(text, category):
@@ -293,6 +305,10 @@ def test_indirect_or_plain_words_from_the_development_sets_are_caught(text, cate
         "the scar looks like an accident happened, is that normal?",
         "cancelled my appointment as I won't need the scan after all, the doctor said",
         "I'm a bit of a burden on the nurses, they'd cope better without me ringing",
+        "am I going to die from this tumour?",
+        "Last message for today, thank you for all the help!",
+        "I've set a date for the surgery",
+        "I shan't be needing the taxi tomorrow, my son is driving me",
     ],
 )
 def test_the_same_words_without_a_crisis_are_not_one(text):
