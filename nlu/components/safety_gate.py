@@ -31,9 +31,10 @@ from nlu.triage_model import TriageModel, train_triage_model
 
 logger = logging.getLogger(__name__)
 GATE_KEY = "imt_gate"
+PERSONAL_DECISION_INTENT = "personal_decision"
 # Gate verdict -> intent that the dialogue rules route to a fixed action.
 GATE_INTENTS = {
-    "personal_decision": "personal_decision",
+    "personal_decision": PERSONAL_DECISION_INTENT,
     "empty": "unusable_input",
     "too_long": "unusable_input",
     "unreadable": "unusable_input",
@@ -42,7 +43,7 @@ GATE_INTENTS = {
     "acknowledgement": "thank",  # "ok", "got it": nothing to answer
 }
 # Gate intents the classifier never predicts (no training examples): the rules' decision alone.
-GATE_ONLY_INTENTS = {"personal_decision", "unusable_input"}
+GATE_ONLY_INTENTS = {PERSONAL_DECISION_INTENT, "unusable_input"}
 # The classifier's own red-flag guess, when confident, gets the general emergency reply.
 CLASSIFIER_GUESS_CATEGORY = "general_emergency"
 
@@ -139,7 +140,7 @@ class SafetyGate(NonTrainableComponent):
         for message in messages:
             gate = message.get(GATE_KEY) or {}
             intent_name = gate.get("intent") or GATE_INTENTS.get(str(gate.get("kind")))
-            if intent_name == "personal_decision" and _is_out_of_scope(message):
+            if intent_name == PERSONAL_DECISION_INTENT and _is_out_of_scope(message):
                 # "should I take tamoxifen for 5 or 10 years?": the answer is that it is not
                 # about IMT, whoever decides; an emergency or a crisis still overrides scope.
                 intent_name = None
