@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.audience import audience_from_text
-from knowledge.composer import compose_answer, compose_sources
+from knowledge.composer import compose_answer, compose_sources, describe_context
 from knowledge.context import INTENT_TOPICS, TOPIC_INTENTS, Context, from_slots, next_context
 from knowledge.loader import get_knowledge_base
 from knowledge.premises import get_premise_detector
@@ -107,26 +107,37 @@ def topic_confidence(tracker: Tracker) -> Dict[Topic, float]:
 
 # Earlier messages that asked something the knowledge base answers; chit-chat, thanks,
 # audience switches and sources requests in between do not break a follow-up's chain.
-QUESTION_INTENTS = {*INTENT_TOPICS, "inform", "personal_decision"}
+DETAIL_INTENT = "inform"
+QUESTION_INTENTS = {*INTENT_TOPICS, DETAIL_INTENT, "personal_decision"}
 LAST_QUESTION_SLOT = "last_question"
 
 
 def previous_question(tracker: Tracker) -> str:
-    """The user's last question before this message, which an elliptical follow-up completes."""
+    """The user's last question before this message, which an elliptical follow-up completes.
+    A detail that completed an earlier question ("and for a 12 year old?") is not one: "she's
+    40 kg" after it completes the dose question before it."""
     user_events = [e for e in tracker.events if e.get("event") == "user"][:-1]
+    details: List[str] = []
     for event in reversed(user_events):
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent in QUESTION_INTENTS:
+        if intent == DETAIL_INTENT:
+            details.append(str(event.get("text") or ""))
+        elif intent in QUESTION_INTENTS:
             return str(event.get("text") or "")
     # The tracker holds only the recent turns (bot/stores/recent_tracker_store.py); beyond
-    # them, the last question answered is in its slot.
-    return str(tracker.get_slot(LAST_QUESTION_SLOT) or "")
+    # them, the last question answered is in its slot. With neither, the latest detail.
+    return str(tracker.get_slot(LAST_QUESTION_SLOT) or (details[0] if details else ""))
 
 
 def answer_in_context(
-    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, lead: Optional[str] = None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    intent: str,
+    lead: Optional[str] = None,
+    nlu_topic_asked: bool = True,
 ) -> List[EventType]:
-    """Apply the message to the conversation's context, answer it, and record both."""
+    """Apply the message to the conversation's context, answer it, and record both
+    (`nlu_topic_asked`: whether the classifier's topic, when sure, is the topic asked)."""
     entities = _latest(tracker).get("entities") or []
     if is_out_of_scope(_question_text(tracker), entities):
         # Defence in depth behind the NLU's ScopeGate: never IMT facts as the answer to a
@@ -139,16 +150,31 @@ def answer_in_context(
     ranker = get_ranker(kb)
     # "what about its side effects?" follows up the question before; "in general, ..." does not.
     refers_back = bool(earlier) and ranker.refers_back(question)
-    context = next_context(
-        from_slots(tracker.current_slot_values()), intent, entities, refers_back, ranker.starts_afresh(question)
-    )
+    before = from_slots(tracker.current_slot_values())
+    context = next_context(before, intent, entities, refers_back, ranker.starts_afresh(question))
+    if intent == DETAIL_INTENT and before.topic is None:
+        return note_details(dispatcher, context)
     payload = compose_answer(
-        kb, context, question, previous_question=earlier, topic_confidence=topic_confidence(tracker)
+        kb,
+        context,
+        question,
+        previous_question=earlier,
+        topic_confidence=topic_confidence(tracker),
+        nlu_topic_asked=nlu_topic_asked,
     )
     send_answer(dispatcher, tracker, payload, lead=lead)
-    # The topic is that of the entry that answered, whatever the NLU guessed.
+    # The topic is the one asked: the NLU's when it is sure, else the answering entry's.
     events = answer_events(replace(context, topic=Topic(payload.topic)), payload)
-    return [*events, SlotSet(LAST_QUESTION_SLOT, question)]
+    # A detail completes the question before, which stays the one to complete.
+    return [*events, SlotSet(LAST_QUESTION_SLOT, earlier if intent == DETAIL_INTENT and earlier else question)]
+
+
+def note_details(dispatcher: CollectingDispatcher, context: Context) -> List[EventType]:
+    """A detail told before any question ("my son is 12", "it's in her pelvis") is noted
+    for the questions to come, not answered with facts nobody asked for."""
+    details = describe_context(context)
+    dispatcher.utter_message(response="utter_details_noted" if details else "utter_ask_question", details=details)
+    return [SlotSet(name, value) for name, value in replace(context, topic=None).as_slots().items()]
 
 
 class ActionAnswer(Action):
@@ -157,6 +183,30 @@ class ActionAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         return answer_in_context(dispatcher, tracker, question_intent(tracker))
+
+
+# What the classifier's next guess may be for a message it was unsure of that still reads
+# as a follow-up of the conversation ("how often?", "response rates with that regimen?").
+FOLLOW_UP_GUESSES = {*INTENT_TOPICS, DETAIL_INTENT, "ask_sources"}
+FALLBACK_INTENT = "nlu_fallback"
+
+
+class ActionFallback(Action):
+    """A message the classifier could not place: in a conversation about a question, a
+    follow-up of it when its next guess is a question or a detail; otherwise "please
+    rephrase" (chit-chat and nonsense stay there)."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        ranking = [r.get("name") for r in _latest(tracker).get("intent_ranking") or []]
+        guess = next((name for name in ranking if name != FALLBACK_INTENT), None)
+        in_conversation = from_slots(tracker.current_slot_values()).topic is not None
+        if in_conversation and guess in FOLLOW_UP_GUESSES:
+            return answer_in_context(dispatcher, tracker, DETAIL_INTENT)
+        dispatcher.utter_message(response="utter_ask_rephrase")
+        return []
 
 
 def looks_like_a_question(tracker: Tracker) -> bool:
@@ -227,7 +277,10 @@ class ActionPersonalDecision(Action):
         ranking = _latest(tracker).get("intent_ranking") or []
         # The classifiers' best topic guess, under the gate's override.
         topic_intent = next((r["name"] for r in ranking if r.get("name") in INTENT_TOPICS), "ask_treatment")
-        return answer_in_context(dispatcher, tracker, topic_intent, lead=response_text(domain, "utter_care_team"))
+        # Decision phrasings are the gate's, never the classifier's examples (nlu/README.md):
+        # its topic for them is a guess, so the entry that answers sets the conversation's.
+        lead = response_text(domain, "utter_care_team")
+        return answer_in_context(dispatcher, tracker, topic_intent, lead=lead, nlu_topic_asked=False)
 
 
 UNUSABLE_KINDS = {"empty", "no_text", "too_long", "unreadable", "other_language"}
@@ -240,6 +293,9 @@ RESPONSES = {
     "utter_audience_set_patient",
     "utter_last_answer_again",
     "utter_care_team",
+    "utter_details_noted",
+    "utter_ask_rephrase",
+    "utter_ask_question",
     "utter_out_of_scope",
     "utter_unusable_other",
     *(f"utter_unusable_{kind}" for kind in UNUSABLE_KINDS),

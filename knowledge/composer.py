@@ -133,14 +133,25 @@ def select(
     return Selection(tuple(shown[len(correction) :]), entries, correction[:MAX_CLAIMS], runners_up, general)
 
 
-def _asked_topic(context: Context, topic_confidence: Optional[Mapping[Topic, float]]) -> Optional[Topic]:
-    """The topic the question asks about: the NLU's when it is sure, else, for a
-    follow-up, the conversation's."""
+def _sure_topic(topic_confidence: Optional[Mapping[Topic, float]]) -> Optional[Topic]:
+    """The NLU's topic, when it is sure of it."""
     if topic_confidence:
         topic, confidence = max(topic_confidence.items(), key=lambda item: item[1])
         if confidence >= ASKED_TOPIC_CONFIDENCE:
             return topic
-    return context.topic if context.follows_up else None
+    return None
+
+
+def _asked_topic(context: Context, topic_confidence: Optional[Mapping[Topic, float]]) -> Optional[Topic]:
+    """The topic the question asks about: the NLU's when it is sure, else, for a
+    follow-up, the conversation's."""
+    return _sure_topic(topic_confidence) or (context.topic if context.follows_up else None)
+
+
+def conversation_topic(context: Context, topic_confidence: Optional[Mapping[Topic, float]], answering: Entry) -> Topic:
+    """The topic an answer leaves the conversation on: the one asked (the NLU's when it is
+    sure, else for a follow-up the conversation's), else the answering entry's as asked."""
+    return _asked_topic(context, topic_confidence) or answering.intent_topic
 
 
 def _label(value: str) -> str:
@@ -268,11 +279,13 @@ def compose_answer(
     topic_confidence: Optional[Mapping[Topic, float]] = None,
     approved_only: Optional[bool] = None,
     today: Optional[dt.date] = None,
+    nlu_topic_asked: bool = True,
 ) -> AnswerPayload:
     """Build the one answer payload every channel renders.
 
-    The payload's topic is the topic of the entry that answers; `context.topic` (the
-    NLU's guess) is used only when nothing does. `same_claims` re-composes an earlier
+    The payload's topic is the topic asked: the NLU's when it is sure (unless
+    `nlu_topic_asked` is False), else for a follow-up the conversation's, else the one the
+    answering entry's questions are asked as. `same_claims` re-composes an earlier
     answer (e.g. in the other audience's wording) from its claim ids. `approved_only`
     (default: IMT_APPROVED_ONLY) answers from approved entries only; `today` dates the
     "review due" check.
@@ -293,6 +306,14 @@ def compose_answer(
     answering = [*selection.entries, *selection.runners_up]
     topic = selection.topic or (answering[0].topic if answering else context.topic or Topic.overview)
     intro = _intro(context, topic, selection)
+    # The conversation goes on with the topic asked, which follow-ups resolve against:
+    # "Bladder IMT: TURBT or cystectomy?" is a treatment question, though the bladder's
+    # entry (an overview of the site) answers it; "grapefruit?" a side-effects one, though
+    # its entry is filed with the doses (the entry's `asked_as`); "she's 40 kg" after a
+    # dose question is a dose question.
+    asked_topic = topic
+    if selection.topic is None and answering:
+        asked_topic = conversation_topic(context, topic_confidence if nlu_topic_asked else None, answering[0])
 
     numbers: Dict[str, int] = {}
     citations: List[Citation] = []
@@ -318,7 +339,7 @@ def compose_answer(
     dates = [e.review.last_reviewed for e in selection.entries]
     asked = question.strip().lower()
     return AnswerPayload(
-        topic=topic,
+        topic=asked_topic,
         audience=context.audience,
         answer=body,
         intro=intro,

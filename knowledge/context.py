@@ -7,7 +7,7 @@ the action server stateless and lets context survive a restart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 from knowledge.schema import Audience, Topic
 
@@ -40,6 +40,9 @@ class Context:
     # Whether the latest message continues the question before it ("and for children?",
     # "what about its side effects?"): then the conversation's topic is evidence too.
     follows_up: bool = False
+    # The tumour's gene and status remembered from earlier, while this question names a
+    # bare gene of its own ("ROS1 FISH worth doing?" after an ALK-positive case).
+    remembered_biomarker: Tuple[Optional[str], Optional[str]] = (None, None)
 
     def facet(self, name: str) -> Optional[str]:
         value: Optional[str] = getattr(self, name)
@@ -61,7 +64,7 @@ class Context:
     def as_slots(self) -> Dict[str, Any]:
         slots = {name: self.facet(name) for name in FACETS}
         if not self.biomarker_status:  # a gene without a status is not remembered (next_context)
-            slots["biomarker"] = None
+            slots["biomarker"], slots["biomarker_status"] = self.remembered_biomarker
         slots["topic"] = self.topic.value if self.topic else None
         slots["audience"] = self.audience.value
         return slots
@@ -131,6 +134,7 @@ def next_context(
     kept = {} if starts_afresh else {name: previous.facet(name) for name in FACETS}
     if not kept.get("biomarker_status"):
         kept.update(biomarker=None, biomarker_status=None)
+    remembered = (kept["biomarker"], kept["biomarker_status"])
     if intent in INTENT_TOPICS:
         topic: Optional[Topic] = INTENT_TOPICS[intent]
         follows_up = refers_back
@@ -143,5 +147,6 @@ def next_context(
         topic=topic,
         named_now=frozenset(named),
         follows_up=follows_up,
+        remembered_biomarker=remembered,
         **_facet_kwargs({**blank, **kept, **named}),
     )

@@ -216,7 +216,9 @@ def looks_non_english(text: str) -> bool:
     non_latin = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
     if non_latin / len(letters) > 0.3:
         return True
-    words = re.findall(r"[^\W\d_]+", text.lower())
+    # Single letters and capitalised shorthand are not words of a language: "5y OS" is
+    # five-year overall survival, not Spanish "y" and Portuguese "os".
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if len(w) > 1 and not w.isupper()]
     foreign = sum(1 for w in words if w in _FOREIGN)
     english = sum(1 for w in words if w in _ENGLISH)
     return foreign >= 2 and foreign > english

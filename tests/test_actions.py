@@ -7,6 +7,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.actions import (
     ActionAnswer,
+    ActionFallback,
     ActionPersonalDecision,
     ActionSetAudience,
     ActionShowSources,
@@ -61,7 +62,8 @@ def test_inform_follow_up_keeps_the_topic(dispatcher):
 
 def test_the_entry_that_answers_wins_over_the_nlu_topic(dispatcher, kb):
     """The NLU's topic is a feature, not a wall: a monitoring question it took for an
-    overview question still gets the monitoring schedule, and the topic slot follows."""
+    overview question (unsure) still gets the monitoring schedule, and the topic slot
+    follows as that entry's questions are asked (monitoring is a side-effects question)."""
     tracker = make_tracker(
         "what blood tests are done while on xalkori and how often",
         "ask_overview",
@@ -71,7 +73,7 @@ def test_the_entry_that_answers_wins_over_the_nlu_topic(dispatcher, kb):
     events = run(ActionAnswer(), dispatcher, tracker)
     custom = dispatcher.messages[0]["custom"]
     assert kb.entry_of_claim[custom["claim_ids"][0]].id == "dosing-crizotinib-monitoring"
-    assert slots_of(events)["topic"] == custom["topic"] == "dosing"
+    assert slots_of(events)["topic"] == custom["topic"] == "side_effects"
     assert len(custom["claim_ids"]) <= 4 and custom["suggestions"]
 
 
@@ -136,9 +138,87 @@ def test_a_real_sources_request_is_not_answered_as_a_question(dispatcher):
 
 
 def test_a_continuation_with_nothing_before_it_is_not_guessed(dispatcher):
-    run(ActionAnswer(), dispatcher, make_tracker("and for a 6-year-old?", "inform"))
+    tracker = make_tracker("and for a 6-year-old?", "inform", [{"entity": "population", "value": "pediatric"}])
+    events = run(ActionAnswer(), dispatcher, tracker)
+    assert dispatcher.messages[0]["response"] == "utter_details_noted"
+    assert slots_of(events)["population"] == "pediatric"
+
+
+def test_a_statement_before_any_question_is_noted_not_answered(dispatcher):
+    entities = [{"entity": "population", "value": "pediatric"}, {"entity": "body_site", "value": "pelvis"}]
+    tracker = make_tracker(
+        "my daughter is 4, they found a mass in her pelvis and the biopsy says IMT", "inform", entities
+    )
+    events = run(ActionAnswer(), dispatcher, tracker)
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_details_noted" and not message.get("custom")
+    assert "children" in message["details"] and "pelvis" in message["details"]
+    slots = slots_of(events)
+    assert slots["population"] == "pediatric" and slots["body_site"] == "pelvis" and slots["topic"] is None
+    # The question that follows is answered for that child.
+    follow = make_tracker(
+        "how is it treated?", "ask_treatment", slots={"population": "pediatric", "body_site": "pelvis"}
+    )
+    dispatcher.messages.clear()
+    run(ActionAnswer(), dispatcher, follow)
+    assert dispatcher.messages[0]["custom"]["entities"]["population"] == "pediatric"
+
+
+def test_a_detail_that_completed_a_question_is_not_the_question_to_complete(dispatcher, kb):
+    # "she's 40 kg" after "and for a 12 year old child?" completes the dose question before it.
+    tracker = make_tracker(
+        "she's 40 kg", "inform", slots={"topic": "dosing", "drug": "alectinib", "population": "pediatric"}
+    )
+    dose = {
+        "event": "user",
+        "text": "What is the usual alectinib dose?",
+        "parse_data": {"intent": {"name": "ask_dosing"}},
+    }
+    child = {"event": "user", "text": "ok. and for a 12 year old child?", "parse_data": {"intent": {"name": "inform"}}}
+    tracker.events[:0] = [dose, child]
+    events = run(ActionAnswer(), dispatcher, tracker)
     custom = dispatcher.messages[0]["custom"]
-    assert not custom["claim_ids"] and custom["suggestions"]
+    assert custom["topic"] == "dosing"
+    assert kb.entry_of_claim[custom["claim_ids"][0]].topic.value == "dosing"
+    assert slots_of(events)["last_question"] == "What is the usual alectinib dose?"
+
+
+def test_the_topic_asked_is_the_conversations_though_another_topics_entry_answers(dispatcher, kb):
+    # The bladder's entry, an overview of the site, answers a treatment question; the
+    # conversation goes on about treatment.
+    tracker = make_tracker(
+        "Bladder IMT: is TURBT enough or partial cystectomy?",
+        "ask_treatment",
+        [{"entity": "body_site", "value": "bladder"}],
+        intent_ranking=[{"name": "ask_treatment", "confidence": 0.95}, {"name": "ask_overview", "confidence": 0.05}],
+    )
+    events = run(ActionAnswer(), dispatcher, tracker)
+    custom = dispatcher.messages[0]["custom"]
+    assert kb.entry_of_claim[custom["claim_ids"][0]].id == "overview-bladder"
+    assert slots_of(events)["topic"] == custom["topic"] == "treatment"
+
+
+def _unsure(text, next_guess, slots=None, earlier=()):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": next_guess, "confidence": 0.3}]
+    return make_tracker(text, "nlu_fallback", intent_ranking=ranking, slots=slots, earlier=earlier)
+
+
+def test_a_message_the_classifier_could_not_place_follows_up_the_conversation(dispatcher, kb):
+    slots = {"topic": "dosing", "drug": "crizotinib"}
+    tracker = _unsure("how often?", "ask_treatment", slots, ["which blood tests are needed on crizotinib?"])
+    run(ActionFallback(), dispatcher, tracker)
+    custom = dispatcher.messages[0]["custom"]
+    assert kb.entry_of_claim[custom["claim_ids"][0]].id == "dosing-crizotinib-monitoring"
+
+
+@pytest.mark.parametrize(
+    "slots,next_guess",
+    [({}, "ask_treatment"), ({"topic": "dosing"}, "out_of_scope"), ({"topic": "dosing"}, "greet")],
+    ids=["no conversation yet", "chat in a conversation", "a greeting in a conversation"],
+)
+def test_a_message_the_classifier_could_not_place_is_otherwise_asked_again(dispatcher, slots, next_guess):
+    run(ActionFallback(), dispatcher, _unsure("zorp blim quux", next_guess, slots))
+    assert dispatcher.messages[0]["response"] == "utter_ask_rephrase"
 
 
 def test_answer_in_patient_language(dispatcher):

@@ -92,3 +92,15 @@ def test_a_new_question_that_refers_back_follows_up():
 def test_a_detail_follow_up_follows_up_only_after_a_question():
     assert next_context(Context(topic=Topic.treatment), "inform", []).follows_up
     assert not next_context(Context(), "inform", [{"entity": "drug", "value": "alectinib"}]).follows_up
+
+
+def test_a_bare_gene_in_a_question_keeps_the_tumours_gene_remembered():
+    # "ROS1 FISH worth doing?" in an ALK-positive case asks about the ROS1 test; the case
+    # stays ALK-positive for the questions after it.
+    case = next_context(Context(), "ask_treatment", [{"entity": "biomarker", "value": "ALK", "role": "positive"}])
+    test = next_context(case, "ask_diagnosis", [{"entity": "biomarker", "value": "ROS1"}])
+    assert (test.biomarker, test.biomarker_status) == ("ROS1", None)
+    slots = test.as_slots()
+    assert (slots["biomarker"], slots["biomarker_status"]) == ("ALK", "positive")
+    after = next_context(from_slots(slots), "ask_prognosis", [])
+    assert (after.biomarker, after.biomarker_status) == ("ALK", "positive")

@@ -1,25 +1,35 @@
-"""Context carrying on the development dialogues (tests/dialogues/dev.yml): written by a
-writer who read no project file, then used to find and fix what breaks a follow-up's
-context, so they are tuned on and pin that work; tests/understanding/ is the held-out
-measure.
+"""Context carrying on the development dialogues, tuned on; tests/understanding/ is the
+held-out measure. Both parts were written by writers who read no project file.
 
-Measured on 2026-11-30 through the stack: carried-entity accuracy 0.75 before that work
-(drugs dropped at each new question, "in general" ignored, "ALK IHC" carried as the
-tumour's gene, "my son is 12" not read as a child) and 0.92 after; answer-topic accuracy
-0.72. The floors are those figures less a little slack.
+- tests/dialogues/dev.yml: measured through the stack on 2026-11-30, carried-entity
+  accuracy 0.75 before the work on it and 0.96 after; answer-topic accuracy 0.72, then
+  0.75, and 0.87 after session 6 (the answer's topic is the one asked, statements before
+  any question are noted, a detail completes the question it follows, the classifier's
+  unsure messages follow up the conversation).
+- tests/dialogues/dev2.yml (session 6): first measured after the first two of those changes
+  at topic 0.82 and carried 0.84; 0.86 and 0.87 at the end of the session.
+
+The floors are the final figures less a little slack.
 """
 
 from pathlib import Path
 
+import pytest
+
 from bot.tools.evaluate_dialogues import load_dialogues, run_dialogue, summarize
 
-DEV = Path(__file__).resolve().parent / "dialogues" / "dev.yml"
-FLOORS = {"carried_entity_accuracy": 0.90, "topic_accuracy": 0.70}
+DIALOGUES = Path(__file__).resolve().parent / "dialogues"
+FLOORS = {
+    "dev.yml": {"carried_entity_accuracy": 0.93, "topic_accuracy": 0.84},
+    "dev2.yml": {"carried_entity_accuracy": 0.84, "topic_accuracy": 0.83},
+}
 
 
-def test_development_dialogues_keep_their_context(stack):
-    rows = [row for d in load_dialogues(DEV) for row in run_dialogue(stack.rasa_url, d, stack.api_token)]
+@pytest.mark.parametrize("part", sorted(FLOORS))
+def test_development_dialogues_keep_their_context(stack, part):
+    dialogues = load_dialogues(DIALOGUES / part)
+    rows = [row for d in dialogues for row in run_dialogue(stack.rasa_url, d, stack.api_token)]
     report = summarize(rows)
-    print("\ndevelopment dialogues:", {k: v for k, v in report.items() if k != "topic_confusions"})
-    for name, floor in FLOORS.items():
-        assert report[name] >= floor, f"{name} {report[name]:.3f} < {floor}"
+    print(f"\ndevelopment dialogues {part}:", {k: v for k, v in report.items() if k != "topic_confusions"})
+    for name, floor in FLOORS[part].items():
+        assert report[name] >= floor, f"{part}: {name} {report[name]:.3f} < {floor}"

@@ -94,6 +94,12 @@ def test_unusable_input_is_classified(raw, kind):
     assert check_message(raw).kind == kind
 
 
+@pytest.mark.parametrize("shorthand", ["5y OS", "PFS y OS?", "5 y OS for ALK+ IMT"])
+def test_capitalised_shorthand_and_single_letters_are_not_a_foreign_language(shorthand):
+    # "y" is Spanish and "os" Portuguese; "5y OS" is five-year overall survival.
+    assert check_message(shorthand).kind is None
+
+
 def test_html_is_stripped_to_its_text():
     verdict = check_message("<script>alert(1)</script><b>What is IMT?</b><img src=x onerror=alert(2)>")
     assert verdict.kind is None

@@ -271,7 +271,8 @@ def test_a_conversation_cut_short_expects_the_context_of_what_was_sent():
     full = _sent()
     sent = Sent(full.conversation, full.turns[:2])
     tracker = _tracker(sent)
-    tracker["slots"].update(drug="crizotinib", topic="dosing", last_question="and for children?")
+    # "and for children?" completes the question before it, which stays the last question.
+    tracker["slots"].update(drug="crizotinib", topic="dosing", last_question=full.turns[0].text)
     tracker["slots"]["last_claim_ids"] = ANSWER_CLAIMS["and for children?"]
     assert check_conversation(sent, tracker, DEFAULTS).ok
 
@@ -358,7 +359,7 @@ class FakeAssistant:
         tracker = self.trackers.setdefault(body["sender"], {"events": [], "slots": dict(DEFAULTS)})
         reply = [{"text": f"reply to {step.text}"}]
         tracker["slots"].update(step.sets)
-        if step.answers_a_question:
+        if step.is_the_question:
             tracker["slots"]["last_question"] = step.text
         events = [{"event": "user", "text": step.text}, {"event": "bot", "text": reply[0]["text"]}]
         if self.fault == "lose" and self.requests % 5 == 0:

@@ -33,3 +33,36 @@ def test_the_entry_classifier_learns_which_questions_each_entry_answers(kb):
     assert scores.min() == 0.0 and scores.max() == 1.0
     # No words, no evidence: not the intercepts stretched to 0-1.
     assert not ranker.classifier_scores("").any()
+
+
+def test_a_yaml_boolean_is_not_accepted_as_a_word():
+    # Unquoted, YAML reads "on" and "yes" as booleans; the word lists must refuse them.
+    import pytest
+    from pydantic import ValidationError
+
+    from knowledge.ranker import RetrievalVocabulary
+
+    fields = load_retrieval_vocabulary().dict()
+    with pytest.raises(ValidationError):
+        RetrievalVocabulary(**{**fields, "stopwords": [*fields["stopwords"], True]})
+
+
+def test_a_message_that_only_tells_its_background_is_told_from_a_question(kb):
+    ranker = EntryRanker(kb)
+    told = [
+        "my son is 12",
+        "my baby is 9 months old and they think it's IMT in the liver",
+        "they found a mass in her pelvis and the biopsy says IMT",
+        "My daughter started Alecensa last week",
+        "she's 40 kg",
+    ]
+    asked = [
+        "my son has an IMT in his lung, is it cancer?",
+        "my dauhgter is 8 and has imt in her bladder wat is it",  # a misspelt question word
+        "my son is on crizotinib and has diarrhoea",  # a symptom says what it asks about
+        "I'm worried it will come back",
+        "lung imt in adults",  # shorthand for a question, about nobody in particular
+        "surgery",
+    ]
+    assert [m for m in told if not ranker.tells_only_background(m)] == []
+    assert [m for m in asked if ranker.tells_only_background(m)] == []

@@ -132,3 +132,27 @@ def test_scope_gate_builds_the_premise_detector_only_for_a_message_that_asserts(
     monkeypatch.setattr(premises, "get_premise_detector", lambda kb: built.append(kb))
     assert _through_scope_gate("tell me a joke about cats", "nlu_fallback") == "nlu_fallback"
     assert not built
+
+
+def _through_statement_gate(text, classifier_intent):
+    from nlu.components.statement_gate import StatementGate
+
+    message = Message(data={"text": text})
+    message.set("intent", {"name": classifier_intent, "confidence": 0.9})
+    message.set("intent_ranking", [{"name": classifier_intent, "confidence": 0.9}])
+    StatementGate().process([message])
+    return message.get("intent")["name"]
+
+
+def test_statement_gate_reads_a_statement_as_a_detail_whatever_topic_its_words_suggest():
+    assert (
+        _through_statement_gate("my baby is 9 months old and they think it's IMT in the liver", "ask_dosing")
+        == "inform"
+    )
+    assert _through_statement_gate("they found a mass in her pelvis", "nlu_fallback") == "inform"
+    assert _through_statement_gate("my son has an IMT in his lung, is it cancer?", "ask_overview") == "ask_overview"
+    assert (
+        _through_statement_gate("my son is on crizotinib and has diarrhoea", "ask_side_effects") == "ask_side_effects"
+    )
+    # Not a question intent to begin with: left alone.
+    assert _through_statement_gate("my son is 12", "out_of_scope") == "out_of_scope"

@@ -20,6 +20,13 @@ purpose (second session of 2026-11-30): with the entries' 1,024 new questions am
 examples (issue 9), the classifier measured intent accuracy 0.848, macro-F1 0.869,
 out-of-scope recall 0.827 (none sent out), entity F1 0.946; dialogues 0.770 and 0.850.
 Retrieval's held-out top-1 rose from 0.888 to 0.906.
+
+Sixth session of 2026-11-30 (the answer's topic is the one asked, a statement before any
+question is noted, a detail completes the question before it, a message the classifier
+could not place follows up the conversation; all developed on tests/dialogues/): intent
+accuracy 0.856, macro-F1 0.874, out-of-scope recall 0.853 (none sent out), entity F1 0.946;
+dialogues topic accuracy 0.907 (0.778 before), carried-entity accuracy 0.871 (unchanged).
+The dialogue topic floor rose from 0.76 to 0.88.
 """
 
 from pathlib import Path
@@ -39,7 +46,7 @@ FLOORS = {
     "entity_f1": 0.93,
 }
 MAX_IN_SCOPE_SENT_OUT = 0.02
-DIALOGUE_FLOORS = {"topic_accuracy": 0.76, "carried_entity_accuracy": 0.83}
+DIALOGUE_FLOORS = {"topic_accuracy": 0.88, "carried_entity_accuracy": 0.85}
 
 
 def _training_texts():

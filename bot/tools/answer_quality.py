@@ -64,6 +64,14 @@ def topics_stating(case: Dict[str, Any]) -> Set[str]:
     return topics
 
 
+def answer_topics(answer: Dict[str, Any]) -> Set[str]:
+    """The topic asked (the payload's) and those of the entries whose claims answered: a
+    treatment question about the bladder is answered from the bladder's overview entry."""
+    kb = get_knowledge_base()
+    entries = [kb.entry_of_claim[c] for c in answer.get("claim_ids") or [] if c in kb.entry_of_claim]
+    return {str(answer["topic"]), *(e.topic.value for e in entries)}
+
+
 def run_case(session: requests.Session, url: str, case: Dict) -> Dict:
     sender = f"quality-{case['id']}-{uuid.uuid4().hex[:6]}"
     if case.get("audience") == "patient":
@@ -79,7 +87,7 @@ def run_case(session: requests.Session, url: str, case: Dict) -> Dict:
     return {
         "id": case["id"],
         "topic": case["topic"],
-        "facts_ok": not missing and bool(answer) and answer["topic"] in topics_stating(case),
+        "facts_ok": not missing and bool(answer) and bool(answer_topics(answer) & topics_stating(case)),
         "cited": bool(answer and answer["citations"]),
         "disclaimer": bool(answer and answer["disclaimer"] and answer["disclaimer"] in answer_reply.get("text", "")),
         "got_topic": answer.get("topic"),

@@ -23,6 +23,7 @@ from typing import Any, Dict, List, Optional
 import yaml
 
 from bot.tools.api_client import api_session
+from knowledge.composer import conversation_topic
 from knowledge.context import INTENT_TOPICS, Context, next_context
 from knowledge.loader import load_knowledge_base
 from knowledge.ranker import EntryRanker, Weights
@@ -63,9 +64,16 @@ class Understanding:
         ranking = self.parse(text).get("intent_ranking") or []
         return {INTENT_TOPICS[r["name"]]: float(r["confidence"]) for r in ranking if r.get("name") in INTENT_TOPICS}
 
+    def previous_question(self, messages: List[str]) -> str:
+        """As in the assistant: the last earlier message that was not a detail completing
+        the question before it ("and for a 12 year old?")."""
+        details = [m for m in messages if self.parse(m)["intent"]["name"] == DETAIL]
+        questions = [m for m in messages if m not in details]
+        return questions[-1] if questions else (details[-1] if details else "")
+
     def context_for(self, messages: List[str]) -> Context:
         """The context the last message is answered in. As in the assistant, each earlier
-        message leaves the topic of the entry that answered it, whatever the NLU guessed."""
+        message leaves the conversation on the topic it asked (composer.conversation_topic)."""
         context = Context()
         for index, text in enumerate(messages):
             parsed = self.parse(text)
@@ -73,9 +81,10 @@ class Understanding:
             fresh = self.ranker.starts_afresh(text)
             context = next_context(context, parsed["intent"]["name"], parsed.get("entities") or [], refers_back, fresh)
             if index < len(messages) - 1:
-                earlier = messages[index - 1] if index else ""
-                best = self.ranker.rank(text, context.applied(), earlier, self.topic_confidence(text))[0]
-                context = replace(context, topic=best.entry.topic)
+                earlier = self.previous_question(messages[:index])
+                confidence = self.topic_confidence(text)
+                best = self.ranker.rank(text, context.applied(), earlier, confidence)[0]
+                context = replace(context, topic=conversation_topic(context.applied(), confidence, best.entry))
         return context.applied()
 
 
@@ -97,7 +106,7 @@ def evaluate(
         ranked = ranker.rank(
             item["question"],
             context,
-            previous_question=earlier[-1] if earlier and use_context else "",
+            previous_question=understanding.previous_question(earlier) if use_context else "",
             topic_confidence=understanding.topic_confidence(item["question"]),
         )
         ids = [r.entry.id for r in ranked[:3]]

@@ -67,8 +67,10 @@ SCRIPTS_FILE = Path(__file__).with_name("load_scripts.yml")
 DOMAIN_FILE = ROOT / "domain.yml"
 TRACKER_PATH = "/conversations/{sender}/tracker"
 
-# Step kinds; those that answer a question also set last_question to their text.
+# Step kinds; those that answer a question also set last_question to their text, except a
+# detail's ("and for children?"), which completes the question before it and leaves it there.
 ANSWERING_KINDS = ("question", "follow_up", "personal", "urgent")
+DETAIL_KINDS = ("follow_up",)
 KINDS = (*ANSWERING_KINDS, "audience", "sources", "chit_chat", "out_of_scope", "emergency")
 LAST_QUESTION, LAST_CLAIMS = "last_question", "last_claim_ids"
 ANSWER_TYPE = "imt_answer"  # the `custom.type` of a composed answer, which carries claim_ids
@@ -93,6 +95,11 @@ class Step:
     @property
     def answers_a_question(self) -> bool:
         return self.kind in ANSWERING_KINDS
+
+    @property
+    def is_the_question(self) -> bool:
+        """Whether later details complete this step's question (last_question)."""
+        return self.answers_a_question and self.kind not in DETAIL_KINDS
 
 
 @dataclass(frozen=True)
@@ -141,12 +148,12 @@ def load_scripts(path: Path = SCRIPTS_FILE) -> Tuple[Script, ...]:
 
 def expected_slots(steps: Sequence[Step], defaults: Mapping[str, Any]) -> Dict[str, Any]:
     """The context after these steps: the initial values with each step's changes applied in
-    order, last_question from the latest step that answers a question. last_claim_ids is
-    left at its default: it comes from the replies (`latest_answer`)."""
+    order, last_question from the latest step that asks a question (a detail completes it).
+    last_claim_ids is left at its default: it comes from the replies (`latest_answer`)."""
     slots = dict(defaults)
     for step in steps:
         slots.update(step.sets)
-        if step.answers_a_question:
+        if step.is_the_question:
             slots[LAST_QUESTION] = step.text
     return slots
 
