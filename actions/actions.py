@@ -187,7 +187,8 @@ class ActionAnswer(Action):
 
 # What the classifier's next guess may be for a message it was unsure of that still reads
 # as a follow-up of the conversation ("how often?", "response rates with that regimen?").
-FOLLOW_UP_GUESSES = {*INTENT_TOPICS, DETAIL_INTENT, "ask_sources"}
+SOURCES_INTENT = "ask_sources"
+FOLLOW_UP_GUESSES = {*INTENT_TOPICS, DETAIL_INTENT, SOURCES_INTENT}
 FALLBACK_INTENT = "nlu_fallback"
 
 
@@ -203,6 +204,8 @@ class ActionFallback(Action):
         ranking = [r.get("name") for r in _latest(tracker).get("intent_ranking") or []]
         guess = next((name for name in ranking if name != FALLBACK_INTENT), None)
         in_conversation = from_slots(tracker.current_slot_values()).topic is not None
+        if guess == SOURCES_INTENT and load_retrieval_vocabulary().sources_cue.search(_question_text(tracker)):
+            return await ActionShowSources().run(dispatcher, tracker, domain)  # "refs pls?"
         if in_conversation and guess in FOLLOW_UP_GUESSES:
             return answer_in_context(dispatcher, tracker, DETAIL_INTENT)
         dispatcher.utter_message(response="utter_ask_rephrase")

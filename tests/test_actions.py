@@ -211,6 +211,13 @@ def test_a_message_the_classifier_could_not_place_follows_up_the_conversation(di
     assert kb.entry_of_claim[custom["claim_ids"][0]].id == "dosing-crizotinib-monitoring"
 
 
+def test_a_sources_request_the_classifier_was_unsure_of_lists_the_sources(dispatcher, kb):
+    claims = [c.id for c in kb.entries[0].claims[:2]]
+    tracker = _unsure("refs pls?", "ask_sources", {"topic": "overview", "last_claim_ids": claims})
+    run(ActionFallback(), dispatcher, tracker)
+    assert dispatcher.messages[0]["custom"]["references"]
+
+
 @pytest.mark.parametrize(
     "slots,next_guess",
     [({}, "ask_treatment"), ({"topic": "dosing"}, "out_of_scope"), ({"topic": "dosing"}, "greet")],
