@@ -96,6 +96,8 @@ class SecondOpinion(BaseModel):
     flag_crisis_at: float = Field(..., gt=0, lt=1)
     # overrules the rules' own reading (negated, reported, past) of a crisis's words
     flag_dismissed_crisis_at: float = Field(..., gt=0, le=1)
+    # turns a rule's emergency into a crisis on the crisis categories' own probability
+    crisis_over_emergency_at: float = Field(..., gt=0, le=1)
 
 
 class Thresholds(BaseModel):

@@ -128,7 +128,14 @@ def combine(
     if rules is not None and rules.level == TriageLevel.emergency:
         # A match its own clause places in the present ("melaena since this morning") is
         # never vetoed: the classifier may simply not know the word.
-        return rules if rules.now or p_alarm >= opinion.veto_below else None
+        if not rules.now and p_alarm < opinion.veto_below:
+            return None
+        # An emergency someone brought on themselves on purpose ("took a bunch of pills to
+        # not wake up") gets the crisis reply, which also says to call the emergency number.
+        crisis = _crisis_probabilities(alarm, taxonomy)
+        if crisis and max(crisis.values()) >= opinion.crisis_over_emergency_at:
+            return TriageVerdict(TriageLevel.crisis, max(crisis, key=lambda label: crisis[label]))
+        return rules
     if p_alarm >= opinion.flag_at and words >= opinion.min_words:
         category = max(alarm, key=lambda label: alarm[label])
         level = taxonomy.level_of(category)
@@ -142,12 +149,16 @@ def combine(
     if rules is None and words >= opinion.min_words:
         # Self-harm said indirectly ("might as well make it official") spreads the classifier's
         # belief over few words it knows; a missed crisis costs more than a flagged near miss.
-        crisis = {label: p for label, p in alarm.items() if taxonomy.level_of(label) == TriageLevel.crisis}
+        crisis = _crisis_probabilities(alarm, taxonomy)
         if crisis and max(crisis.values()) >= opinion.flag_crisis_at:
             category = max(crisis, key=lambda label: crisis[label])
             if category not in harmless or crisis[category] >= opinion.flag_dismissed_crisis_at:
                 return TriageVerdict(TriageLevel.crisis, category)
     return rules
+
+
+def _crisis_probabilities(alarm: Dict[str, float], taxonomy: SafetyTaxonomy) -> Dict[str, float]:
+    return {label: p for label, p in alarm.items() if taxonomy.level_of(label) == TriageLevel.crisis}
 
 
 def _dismissed_bar(level: TriageLevel, opinion: SecondOpinion) -> float:

@@ -85,6 +85,8 @@ def test_a_killed_action_server_gets_a_quick_clear_reply_and_answers_resume(faul
 
 
 def test_a_restarted_rasa_server_keeps_the_conversation(faulty):
+    """Slots live in the SQLite tracker store: a restarted server keeps the topic and entities
+    (the action server holds no state, so restarting Rasa alone covers a whole restart)."""
     sender = new_sender()
     ask(faulty, sender, "what's the dose of xalkori?")
     faulty.restart(RASA)

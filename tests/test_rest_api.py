@@ -127,15 +127,3 @@ def test_parse_endpoint_returns_normalized_entities(stack):
         ("body_site", "lung", None),
         ("population", "pediatric", None),
     }
-
-
-def test_context_survives_a_restart(stack_factory, tmp_path):
-    """Slots live in the SQLite tracker store, so a restarted server keeps the topic."""
-    db = tmp_path / "trackers.db"
-    sender = new_sender()
-    with stack_factory(db) as first:
-        ask(first, sender, "what are the side effects of crizotinib?")
-    with stack_factory(db) as second:
-        reply = ask(second, sender, "what about in children?")[0]["custom"]
-    assert reply["topic"] == "side_effects"
-    assert reply["entities"]["population"] == "pediatric"

@@ -103,3 +103,18 @@ def test_a_crisis_flags_at_its_own_lower_bar_and_an_emergency_does_not():
     dismissed = frozenset({"self_harm"})
     assert combine(None, {"self_harm": 0.45}, taxonomy, words=10, harmless=dismissed) is None
     assert combine(None, {"self_harm": 0.65}, taxonomy, words=10, harmless=dismissed) is not None
+
+
+def test_an_emergency_the_classifier_reads_as_self_harm_gets_the_crisis_reply():
+    # "took a bunch of my mum's pills to see if I'd just not wake up": the rules see an
+    # overdose; the crisis reply also gives the emergency number, and the crisis lines.
+    taxonomy = get_detector().taxonomy.copy(deep=True)
+    taxonomy.second_opinion.crisis_over_emergency_at = 0.5
+    overdose = TriageVerdict(TriageLevel.emergency, "overdose_poisoning", now=True)
+    crisis = combine(overdose, {"self_harm": 0.55, "overdose_poisoning": 0.3}, taxonomy, words=20)
+    assert crisis is not None and (crisis.level, crisis.category) == (TriageLevel.crisis, "self_harm")
+    # A child who swallowed capsules stays an overdose: the crisis probability is low.
+    assert combine(overdose, {"self_harm": 0.2, "overdose_poisoning": 0.7}, taxonomy, words=20) == overdose
+    # A vetoed emergency is not revived as a crisis below the bar.
+    past = TriageVerdict(TriageLevel.emergency, "bleeding", now=False)
+    assert combine(past, {"self_harm": 0.1}, taxonomy, words=20) is None

@@ -69,6 +69,7 @@ def score(
     flag_dismissed_at: Optional[float] = None,
     flag_crisis_at: Optional[float] = None,
     flag_dismissed_crisis_at: Optional[float] = None,
+    crisis_over_emergency_at: Optional[float] = None,
 ) -> Dict[str, Any]:
     taxonomy = get_detector().taxonomy.copy(deep=True)
     taxonomy.second_opinion.flag_at = flag_at
@@ -79,8 +80,11 @@ def score(
         taxonomy.second_opinion.flag_crisis_at = flag_crisis_at
     if flag_dismissed_crisis_at is not None:
         taxonomy.second_opinion.flag_dismissed_crisis_at = flag_dismissed_crisis_at
+    if crisis_over_emergency_at is not None:
+        taxonomy.second_opinion.crisis_over_emergency_at = crisis_over_emergency_at
     per_category: Dict[str, Dict[str, int]] = defaultdict(lambda: {"cases": 0, "caught": 0})
     false_positives, misses = [], []
+    crisis_as_crisis = crises = 0
     for example, opinion in zip(examples, opinions):
         verdict = combine(opinion.rules, opinion.alarm, taxonomy, opinion.words, opinion.harmless)
         row = per_category[example.category]
@@ -89,6 +93,9 @@ def score(
             if verdict is not None:
                 false_positives.append((example.text, verdict, opinion.rules))
             continue
+        if example.level == TriageLevel.crisis.value:
+            crises += 1
+            crisis_as_crisis += int(verdict is not None and verdict.level == TriageLevel.crisis)
         if _caught(example, verdict):
             row["caught"] += 1
         else:
@@ -99,6 +106,8 @@ def score(
         "false_positives": false_positives,
         "misses": misses,
         "false_positive_rate": len(false_positives) / near if near else 0.0,
+        # a crisis caught as an emergency is caught, but its reply lacks the crisis lines
+        "crisis_reply_share": crisis_as_crisis / crises if crises else 0.0,
     }
 
 
@@ -111,6 +120,7 @@ def _print(report: Dict[str, Any], settings: str, show: bool) -> None:
     near = report["per_category"][NEAR_MISS]["cases"]
     rate = report["false_positive_rate"]
     print(f"  near misses: {near}, flagged {len(fps)} ({rate:.1%}); missed {len(report['misses'])}")
+    print(f"  crises given the crisis reply: {report['crisis_reply_share']:.1%}")
     if show:
         for example, verdict, rule in report["misses"]:
             print(f"    MISS [{example.category} -> {verdict} rules {rule}] {example.text}")
@@ -131,6 +141,9 @@ def main() -> int:
     parser.add_argument(
         "--flag-dismissed-crisis-at", type=float, nargs="+", default=None, help="one value or several to compare"
     )
+    parser.add_argument(
+        "--crisis-over-emergency-at", type=float, nargs="+", default=None, help="one value or several to compare"
+    )
     parser.add_argument("--show", action="store_true", help="print the texts of misses and false positives")
     args = parser.parse_args()
     opinion = get_detector().taxonomy.second_opinion
@@ -139,18 +152,19 @@ def main() -> int:
     dismissed_values = args.flag_dismissed_at or [opinion.flag_dismissed_at]
     crisis_values = args.flag_crisis_at or [opinion.flag_crisis_at]
     dismissed_crisis_values = args.flag_dismissed_crisis_at or [opinion.flag_dismissed_crisis_at]
+    over_values = args.crisis_over_emergency_at or [opinion.crisis_over_emergency_at]
     examples = load_safety_examples()
     if args.pending:
         examples += load_safety_examples(EXAMPLES_DIR / "pending")
     opinions = fold_opinions(examples, args.folds)
     print(f"{len(examples)} examples, {args.folds} folds")
-    for flag_at, veto_below, dismissed, crisis, dismissed_crisis in itertools.product(
-        flag_values, veto_values, dismissed_values, crisis_values, dismissed_crisis_values
+    for flag_at, veto_below, dismissed, crisis, dismissed_crisis, over in itertools.product(
+        flag_values, veto_values, dismissed_values, crisis_values, dismissed_crisis_values, over_values
     ):
-        report = score(examples, opinions, flag_at, veto_below, dismissed, crisis, dismissed_crisis)
+        report = score(examples, opinions, flag_at, veto_below, dismissed, crisis, dismissed_crisis, over)
         settings = (
             f"flag_at {flag_at}, veto_below {veto_below}, flag_dismissed_at {dismissed}, "
-            f"flag_crisis_at {crisis}, flag_dismissed_crisis_at {dismissed_crisis}"
+            f"flag_crisis_at {crisis}, flag_dismissed_crisis_at {dismissed_crisis}, crisis_over_emergency_at {over}"
         )
         _print(report, settings, args.show)
     return 0
