@@ -52,7 +52,7 @@ FLOORS = {
     "trained NLU": {"diagnosis": 0.82},
     # The four development parts together (1,165 questions; dev4.yml, 240 questions by a
     # writer who saw titles and claims only, measured 0.921/0.996 through the NLU before use,
-    # diagnosis 0.914 of 140), rules only on 2026-12-01: 0.907/0.979, diagnosis 0.895.
+    # diagnosis 0.914 of 140), rules only on 2026-12-01: 0.906/0.979, diagnosis 0.895.
     "development, rules only": {"all": (0.90, 0.975), "diagnosis": 0.89},
 }
 DEVELOPMENT_PARTS = ("dev.yml", "dev2.yml", "dev3.yml", "dev4.yml")
