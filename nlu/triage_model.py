@@ -8,11 +8,17 @@ emergency that looks nothing like one. The rules stay first; a crisis is never v
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import joblib
+import numpy as np
+import sklearn
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -34,6 +40,9 @@ from nlu.triage import TriageVerdict, get_detector
 
 ALARM_LEVELS = {TriageLevel.crisis, TriageLevel.emergency}
 NLU_DATA = Path(__file__).resolve().parent / "data"
+# Trained models by the hash of what they learnt from: the unit tier and `rasa train` learn
+# the same one (40 s each), so the second loads it. Not in git (var/ is ignored).
+CACHE_DIR = Path(__file__).resolve().parents[1] / "var" / "cache" / "triage"
 URGENT_LABEL = "urgent"  # examples label every urgent message with this one category
 # The NLU's questions are a class of their own beside the labelled near misses: balanced
 # class weights would otherwise weigh each near miss less as the questions grow in number
@@ -65,13 +74,42 @@ class TriageModel:
     ) -> TriageModel:
         """Learn from the labelled examples, and from `ordinary` messages (the NLU training
         questions, none an emergency) so that "and for adults?" looks like nothing alarming."""
-        labels = [e.category if e.level != "urgent" else URGENT_LABEL for e in examples]
-        texts = [normalize(e.text) for e in examples]
-        texts += [normalize(text) for text in ordinary]
-        labels += [ORDINARY_LABEL] * len(ordinary)
+        texts, labels = _training_set(examples, normalize, ordinary)
+        return cls._fit(texts, labels, taxonomy)
+
+    @classmethod
+    def _fit(cls, texts: List[str], labels: List[str], taxonomy: SafetyTaxonomy) -> TriageModel:
         pipeline = _pipeline().fit(texts, labels)
+        classifier = pipeline.steps[-1][1]
+        # Column-major, so that a message's scores (features @ coef_.T) read the coefficients
+        # in place: row-major, scipy copied all of them for every message (1.6 ms of 11).
+        classifier.coef_ = np.asfortranarray(classifier.coef_)
         alarm = [label for label in pipeline.classes_ if taxonomy.level_of(label) in ALARM_LEVELS]
         return cls(pipeline, alarm)
+
+    @classmethod
+    def fit_cached(
+        cls,
+        examples: Sequence[SafetyExample],
+        taxonomy: SafetyTaxonomy,
+        normalize: Callable[[str], str],
+        ordinary: Sequence[str] = (),
+        cache_dir: Path = CACHE_DIR,
+    ) -> TriageModel:
+        """`fit`, or the model an earlier fit on the very same texts and labels saved."""
+        texts, labels = _training_set(examples, normalize, ordinary)
+        path = cache_dir / f"{_fingerprint(texts, labels, taxonomy)}.joblib"
+        try:
+            return cls.load(path)
+        except Exception:  # missing, or unreadable: learn it again
+            model = cls._fit(texts, labels, taxonomy)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed: parallel test workers and `rasa train` may race.
+        handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".part")
+        os.close(handle)
+        model.save(Path(temporary))
+        os.replace(temporary, path)
+        return model
 
     def alarm_probabilities(self, normalized_text: str) -> Dict[str, float]:
         """P(category) for each crisis or emergency category."""
@@ -95,6 +133,27 @@ class TriageModel:
         return model
 
 
+def _training_set(
+    examples: Sequence[SafetyExample], normalize: Callable[[str], str], ordinary: Sequence[str]
+) -> Tuple[List[str], List[str]]:
+    # Sorted: Rasa's importer and load_data list the same questions in different orders, and
+    # the same order makes the same model (and the same cache entry) from either.
+    texts = [normalize(e.text) for e in examples] + [normalize(text) for text in sorted(ordinary)]
+    labels = [e.category if e.level != "urgent" else URGENT_LABEL for e in examples]
+    return texts, labels + [ORDINARY_LABEL] * len(ordinary)
+
+
+def _fingerprint(texts: List[str], labels: List[str], taxonomy: SafetyTaxonomy) -> str:
+    """What the model depends on: its texts and labels, the levels (which classes alarm),
+    this module's code (the pipeline's settings) and scikit-learn's version."""
+    digest = hashlib.sha256()
+    levels = {label: str(taxonomy.level_of(label)) for label in set(labels)}
+    digest.update(json.dumps([texts, labels, levels], sort_keys=True).encode())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(sklearn.__version__.encode())
+    return digest.hexdigest()[:32]
+
+
 def ordinary_messages(training_data: Optional[TrainingData] = None) -> List[str]:
     """The NLU training questions that are not red flags (Rasa's own training data when
     given, else nlu/data)."""
@@ -106,7 +165,7 @@ def ordinary_messages(training_data: Optional[TrainingData] = None) -> List[str]
 def train_triage_model(training_data: Optional[TrainingData] = None) -> TriageModel:
     """The second opinion as `rasa train` builds it (InputGuard) and the evaluator measures it."""
     detector = get_detector()
-    return TriageModel.fit(
+    return TriageModel.fit_cached(
         load_safety_examples(), detector.taxonomy, detector.normalize, ordinary_messages(training_data)
     )
 

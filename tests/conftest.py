@@ -166,3 +166,12 @@ def prod_profile(prod_services):
 def stack(stack_factory, tmp_path_factory):
     with stack_factory(tmp_path_factory.mktemp("db") / "trackers.db") as running:
         yield running
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` with the slowest files handed out first (tests/scheduling.py)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from tests.scheduling import SlowestFilesFirst
+
+    return SlowestFilesFirst(config, log)

@@ -93,3 +93,11 @@ def test_the_replies_channels_send_on_their_own_are_domain_responses():
 
     for name in CHANNEL_RESPONSES:
         assert fixed_reply(name) == DOMAIN["responses"][name][0]["text"]
+
+
+def test_the_files_handed_out_first_exist():
+    """tests/scheduling.py names the slowest files; a renamed one would silently go last."""
+    from tests.scheduling import SLOWEST_FILES
+
+    missing = [path for path in SLOWEST_FILES if not (ROOT / path).is_file()]
+    assert not missing and len(set(SLOWEST_FILES)) == len(SLOWEST_FILES), missing

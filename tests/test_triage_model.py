@@ -118,3 +118,32 @@ def test_an_emergency_the_classifier_reads_as_self_harm_gets_the_crisis_reply():
     # A vetoed emergency is not revived as a crisis below the bar.
     past = TriageVerdict(TriageLevel.emergency, "bleeding", now=False)
     assert combine(past, {"self_harm": 0.1}, taxonomy, words=20) is None
+
+
+def test_a_model_learnt_once_is_loaded_for_the_same_texts_and_learnt_again_for_others(tmp_path, monkeypatch):
+    detector = get_detector()
+    examples = load_safety_examples()[::12]
+    ordinary = ordinary_messages()[::20]
+    first = TriageModel.fit_cached(examples, detector.taxonomy, detector.normalize, ordinary, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.joblib"))) == 1 and not list(tmp_path.glob("*.part"))
+
+    # The same texts in another order (Rasa's importer lists them differently): no fit, the
+    # very model saved, with the very same numbers.
+    def no_fit(*args, **kwargs):
+        raise AssertionError("fitted again")
+
+    monkeypatch.setattr(TriageModel, "_fit", classmethod(no_fit))
+    again = TriageModel.fit_cached(
+        examples, detector.taxonomy, detector.normalize, list(reversed(ordinary)), cache_dir=tmp_path
+    )
+    text = detector.normalize("i keep thinking about ending it")
+    assert again.alarm_probabilities(text) == first.alarm_probabilities(text)
+    monkeypatch.undo()
+
+    # One example more is another model; an unreadable file is learnt again, not trusted.
+    TriageModel.fit_cached(examples[1:], detector.taxonomy, detector.normalize, ordinary, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.joblib"))) == 2
+    for path in tmp_path.glob("*.joblib"):
+        path.write_bytes(b"not a model")
+    relearnt = TriageModel.fit_cached(examples, detector.taxonomy, detector.normalize, ordinary, cache_dir=tmp_path)
+    assert relearnt.alarm_probabilities(text) == pytest.approx(first.alarm_probabilities(text), abs=1e-12)
