@@ -140,6 +140,18 @@ class Context(BaseModel):
     # "cant breathe in this stuffy room lol": a sentence that laughs at itself describes no
     # emergency. Never dismisses self-harm ("kms lol" is still a crisis).
     joking: List[str] = []
+    # "took my morning tablet at night by mistake", "at 6am instead of 8": a dose at another
+    # time or with the wrong food is a question for the care team, not an overdose, unless the
+    # sentence also says more was taken ("... and then the evening one again").
+    # Never for someone else's medicine (a word of the class `timing_other_person` in the
+    # match: "my toddler took my crizotinib at night by mistake") or a count of doses: a number
+    # followed by a word of the class `timing_counted` or of `counted_words` ("5 of my pills").
+    timing_only: List[str] = []
+    more_taken: List[str] = []
+    counted_words: List[str] = []
+    timing_other_person: str = "CHILD"
+    timing_counted: str = "MEDICINE"
+    timing_category: str = "overdose_poisoning"
 
 
 class SafetyTaxonomy(BaseModel):
@@ -209,6 +221,17 @@ class SafetyExample(BaseModel):
         if level != "none":
             TriageLevel(level)
         return level
+
+    @root_validator(skip_on_failure=True)
+    def _category_fits_level(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        # The classifier learns the category as the class: a near miss filed under the
+        # emergency whose words it borrows would teach it that those words are the emergency.
+        level, category = values["level"], values["category"]
+        if level == "none" and category != NEAR_MISS:
+            raise ValueError(f"a near miss has category {NEAR_MISS}, not {category}")
+        if level == "urgent" and category != "urgent":
+            raise ValueError(f"an urgent example has category urgent, not {category}")
+        return values
 
 
 def load_safety_examples(directory: Path = EXAMPLES_DIR) -> List[SafetyExample]:

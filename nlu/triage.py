@@ -102,12 +102,20 @@ class TriageDetector:
             ("resolved", context.resolved),
             ("joking", context.joking),
             ("recent_past", context.recent_past),
+            ("timing", context.timing_only),
         ):
             self._phrases.add(label, [self.nlp.make_doc(phrase) for phrase in phrases])
         self._negations = {self.lemma(word) for word in context.negations}
         self._still_urgent_when_resolved = set(context.still_urgent_when_resolved)
         self._unless_followed_by = [tuple(self.normalize(p).split()) for p in context.resolved_unless_followed_by]
         self._topic_words = {self.lemma(word) for word in context.self_harm_topic_words}
+        self._more_taken = {word.lower() for word in context.more_taken}
+        self._counted = {word.lower() for word in context.counted_words} | {
+            self.lemma(word) for word in taxonomy.classes.get(context.timing_counted, [])
+        }
+        self._other_person = {
+            self.lemma(word) for word in taxonomy.classes.get(context.timing_other_person, []) if word.isalpha()
+        }
         self._question_starts = [
             tuple(self.nlp.make_doc(start).text.split()) for start in context.general_question_starts
         ]
@@ -278,6 +286,22 @@ class TriageDetector:
                 return True
         return False
 
+    def _only_timing(self, doc: Doc, match: _Match, sent: Span) -> bool:
+        """A dose at another time or with the wrong food, and nothing that says more was taken,
+        or someone else's medicine (knowledge/safety.yml, context.timing_only)."""
+        if any(t.lemma_ in self._other_person or t.lower_ in self._other_person for t in doc[match.start : match.end]):
+            return False
+        words = f" {' '.join(t.lower_ for t in sent)} "
+        if any(f" {phrase} " in words for phrase in self._more_taken):
+            return False
+        for token in sent:
+            counted = any(
+                t.lower_ in self._counted or t.lemma_ in self._counted for t in doc[token.i + 1 : token.i + 3]
+            )
+            if token.like_num and counted:
+                return False
+        return True
+
     def _names_topic_only(self, doc: Doc, match: _Match) -> bool:
         return any(t.lemma_ in self._topic_words for t in doc[match.start : match.end])
 
@@ -327,6 +351,12 @@ class TriageDetector:
         labels = self._labels_in(sent, hits)
         if "joking" in labels and match.category != "self_harm":
             return "joking"
+        if (
+            match.category == self.taxonomy.context.timing_category
+            and "timing" in labels
+            and self._only_timing(doc, match, sent)
+        ):
+            return "timing"
         clause_hits = [h for h in hits if h[1] >= clause.start and h[2] <= clause.end]
         # "is chest pain a side effect? got it right now": the question is about now after all.
         happening = any(label == "happening_now" for label, _, _ in hits)

@@ -147,3 +147,35 @@ def test_a_model_learnt_once_is_loaded_for_the_same_texts_and_learnt_again_for_o
         path.write_bytes(b"not a model")
     relearnt = TriageModel.fit_cached(examples, detector.taxonomy, detector.normalize, ordinary, cache_dir=tmp_path)
     assert relearnt.alarm_probabilities(text) == pytest.approx(first.alarm_probabilities(text), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        # A dose at another time or with the wrong food: a question for the team, no overdose.
+        ("took my evening alectinib at 5pm instead of 8pm, is the gap to the morning ok?", None),
+        ("I accidentally had my lorlatinib in the morning instead of the evening, what now", None),
+        ("my mum took her tablet on an empty stomach by mistake, does it still work", None),
+        # ...unless more was taken, the medicine was someone else's, or doses are counted.
+        ("took my evening alectinib at 5pm instead of 8pm and then the 8pm one again", "overdose_poisoning"),
+        ("took my dose at night by mistake, and my morning dose as well", "overdose_poisoning"),
+        ("my toddler took my crizotinib at night by mistake, he found the box", "overdose_poisoning"),
+        ("I took 3 of my capsules in the morning instead of the evening by mistake", "overdose_poisoning"),
+    ],
+)
+def test_a_dose_at_the_wrong_time_is_not_an_overdose_unless_more_was_taken(text, category):
+    verdict = get_detector().classify(text)
+    assert (verdict.category if verdict else None) == category, get_detector().explain(text)
+
+
+@pytest.mark.parametrize("level, category", [("none", "self_harm"), ("urgent", "urgent_vision"), ("none", "urgent")])
+def test_an_example_filed_under_another_levels_category_is_rejected(level, category):
+    # The category is the class the classifier learns: a near miss filed as "self_harm"
+    # would teach it that the near miss's words are self-harm.
+    from pydantic import ValidationError
+
+    from knowledge.safety import SafetyExample
+
+    with pytest.raises(ValidationError):
+        SafetyExample(text="i could kill for a coffee", level=level, category=category)
+    assert SafetyExample(text="i could kill for a coffee", level="none", category=NEAR_MISS).category == NEAR_MISS
