@@ -54,7 +54,7 @@ ensure_model() {
 }
 
 step() {
-  echo "==> $*"
+  echo "==> $* (at ${SECONDS} s)"  # seconds since the script started: where CI's time goes
 }
 
 run_lint() {

@@ -149,6 +149,8 @@ class Context(BaseModel):
     timing_only: List[str] = []
     more_taken: List[str] = []
     counted_words: List[str] = []
+    # Whose dose it may be without being someone else's medicine ("yesterday's dose").
+    timing_owners: List[str] = []
     timing_other_person: str = "CHILD"
     timing_counted: str = "MEDICINE"
     timing_category: str = "overdose_poisoning"

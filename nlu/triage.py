@@ -113,6 +113,7 @@ class TriageDetector:
         self._counted = {word.lower() for word in context.counted_words} | {
             self.lemma(word) for word in taxonomy.classes.get(context.timing_counted, [])
         }
+        self._timing_owners = {word.lower() for word in context.timing_owners}
         self._other_person = {
             self.lemma(word) for word in taxonomy.classes.get(context.timing_other_person, []) if word.isalpha()
         }
@@ -289,7 +290,11 @@ class TriageDetector:
     def _only_timing(self, doc: Doc, match: _Match, sent: Span) -> bool:
         """A dose at another time or with the wrong food, and nothing that says more was taken,
         or someone else's medicine (knowledge/safety.yml, context.timing_only)."""
-        if any(t.lemma_ in self._other_person or t.lower_ in self._other_person for t in doc[match.start : match.end]):
+        span = doc[match.start : match.end]
+        if any(t.lemma_ in self._other_person or t.lower_ in self._other_person for t in span):
+            return False
+        # "my husband's crizotinib": someone else's, unless the owner is a time ("yesterday's dose").
+        if any(t.lower_ in {"'s", "s"} and t.i > 0 and doc[t.i - 1].lower_ not in self._timing_owners for t in span):
             return False
         words = f" {' '.join(t.lower_ for t in sent)} "
         if any(f" {phrase} " in words for phrase in self._more_taken):

@@ -43,6 +43,7 @@ NLU_DATA = Path(__file__).resolve().parent / "data"
 # Trained models by the hash of what they learnt from: the unit tier and `rasa train` learn
 # the same one (40 s each), so the second loads it. Not in git (var/ is ignored).
 CACHE_DIR = Path(__file__).resolve().parents[1] / "var" / "cache" / "triage"
+CACHE_KEEP = 4
 URGENT_LABEL = "urgent"  # examples label every urgent message with this one category
 # The NLU's questions are a class of their own beside the labelled near misses: balanced
 # class weights would otherwise weigh each near miss less as the questions grow in number
@@ -100,7 +101,9 @@ class TriageModel:
         texts, labels = _training_set(examples, normalize, ordinary)
         path = cache_dir / f"{_fingerprint(texts, labels, taxonomy)}.joblib"
         try:
-            return cls.load(path)
+            model = cls.load(path)
+            os.utime(path)  # recently used: kept by the pruning below
+            return model
         except Exception:  # missing, or unreadable: learn it again
             model = cls._fit(texts, labels, taxonomy)
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -109,6 +112,13 @@ class TriageModel:
         os.close(handle)
         model.save(Path(temporary))
         os.replace(temporary, path)
+        # About 15 MB each, one per set of examples: keep the few most recently used. Best
+        # effort: another process may be pruning the same files.
+        try:
+            for stale in sorted(cache_dir.glob("*.joblib"), key=lambda p: p.stat().st_mtime)[:-CACHE_KEEP]:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            pass
         return model
 
     def alarm_probabilities(self, normalized_text: str) -> Dict[str, float]:

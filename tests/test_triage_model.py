@@ -148,6 +148,14 @@ def test_a_model_learnt_once_is_loaded_for_the_same_texts_and_learnt_again_for_o
     relearnt = TriageModel.fit_cached(examples, detector.taxonomy, detector.normalize, ordinary, cache_dir=tmp_path)
     assert relearnt.alarm_probabilities(text) == pytest.approx(first.alarm_probabilities(text), abs=1e-12)
 
+    # Only the most recently used few are kept (about 15 MB each).
+    import nlu.triage_model as triage_model
+
+    monkeypatch.setattr(triage_model, "CACHE_KEEP", 2)
+    kept = max(tmp_path.glob("*.joblib"), key=lambda path: path.stat().st_mtime)
+    TriageModel.fit_cached(examples[2:], detector.taxonomy, detector.normalize, ordinary, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.joblib"))) == 2 and kept.exists()
+
 
 @pytest.mark.parametrize(
     "text, category",
@@ -160,6 +168,7 @@ def test_a_model_learnt_once_is_loaded_for_the_same_texts_and_learnt_again_for_o
         ("took my evening alectinib at 5pm instead of 8pm and then the 8pm one again", "overdose_poisoning"),
         ("took my dose at night by mistake, and my morning dose as well", "overdose_poisoning"),
         ("my toddler took my crizotinib at night by mistake, he found the box", "overdose_poisoning"),
+        ("took my wife's lorlatinib in the evening instead of mine by mistake", "overdose_poisoning"),
         ("I took 3 of my capsules in the morning instead of the evening by mistake", "overdose_poisoning"),
     ],
 )
