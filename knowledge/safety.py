@@ -98,6 +98,11 @@ class SecondOpinion(BaseModel):
     flag_dismissed_crisis_at: float = Field(..., gt=0, le=1)
     # turns a rule's emergency into a crisis on the crisis categories' own probability
     crisis_over_emergency_at: float = Field(..., gt=0, le=1)
+    # drops a rule's urgent verdict (not said to be happening now) the classifier finds
+    # neither urgent nor alarming (P(urgent) + P(crisis or emergency) below it)
+    urgent_veto_below: float = Field(0.0, ge=0, lt=1)
+    # categories whose rule matches the classifier never drops (veto_below does not apply)
+    never_vetoed: List[str] = []
 
 
 class Thresholds(BaseModel):
@@ -154,6 +159,12 @@ class Context(BaseModel):
     timing_other_person: str = "CHILD"
     timing_counted: str = "MEDICINE"
     timing_category: str = "overdose_poisoning"
+    # "my colleague's husband had a heart attack during chemo, chest pain and everything":
+    # someone outside the family, told in the past tense, with nothing of the writer's own in
+    # the match's clause and nothing saying it is happening now. Never dismisses the
+    # categories in `others_still_urgent` (a neighbour's toddler who swallowed pills).
+    others_stories: List[str] = []
+    others_still_urgent: List[str] = []
 
 
 class SafetyTaxonomy(BaseModel):
@@ -194,6 +205,12 @@ class SafetyTaxonomy(BaseModel):
         for name in (thresholds.fever_category, thresholds.low_grade_category):
             if name not in ids:
                 raise ValueError(f"threshold category {name} is not a category")
+        context = values["context"]
+        opinion = values["second_opinion"]
+        named = [*opinion.never_vetoed, *context.others_still_urgent, *context.still_urgent_when_resolved]
+        for name in named:
+            if name not in ids:
+                raise ValueError(f"{name} is not a category")
         return values
 
     def category(self, category_id: str) -> Category:

@@ -280,8 +280,8 @@ def triage(text: str, model: Optional[TriageModel] = None) -> Optional[TriageVer
     if model is None:
         return verdict
     normalized = detector.normalize(text)
-    alarm = model.alarm_probabilities(normalized)
-    return combine(verdict, alarm, detector.taxonomy, len(normalized.split()), harmless)
+    probabilities = model.probabilities(normalized)
+    return combine(verdict, probabilities, detector.taxonomy, len(normalized.split()), harmless)
 
 
 # Triage reads at most this much of a message (an emergency buried in a very long one

@@ -28,10 +28,14 @@ from knowledge.safety import LEVEL_ORDER, AllOf, SafetyTaxonomy, TriageLevel, lo
 # Clause boundaries: negation, time and question framing apply within a clause. "now" starts
 # one ("collapsed last winter and now has a pacemaker": the past is over).
 CLAUSE_BREAKS = frozenset(", ; : - – — ( ) but however though although except apart just now".split())
+# ... except "just" before these, where it means "a moment ago" ("just had a seizure"), not
+# "only" ("no chest pain just tired"): the clause, and its "just had", go on.
+JUST_HAPPENED = frozenset("had has have been got happened".split())
 # Words that say the writer (or someone they speak for) is living this, not asking in general.
 PERSONAL = {"i", "me", "my", "we", "our", "mine", "he", "she", "him", "her", "his", "hers", "they", "them", "their"}
 # "since three weeks ago", "started a few days ago": ongoing from then; "hasn't settled": not over.
 ONGOING_FROM = {"since", "not", "started", "start", "starting", "began", "begun"}
+WRITER = {"i", "me", "my", "we", "our", "mine", "us"}
 PRESENT_BE = {"is", "are", "am", "'s", "'re", "'m"}
 # Past-tense words that let a sentence's "as a baby" / "last year" reach a match in another clause.
 PAST_TENSE = frozenset(
@@ -103,6 +107,7 @@ class TriageDetector:
             ("joking", context.joking),
             ("recent_past", context.recent_past),
             ("timing", context.timing_only),
+            ("others", context.others_stories),
         ):
             self._phrases.add(label, [self.nlp.make_doc(phrase) for phrase in phrases])
         self._negations = {self.lemma(word) for word in context.negations}
@@ -117,6 +122,7 @@ class TriageDetector:
         self._other_person = {
             self.lemma(word) for word in taxonomy.classes.get(context.timing_other_person, []) if word.isalpha()
         }
+        self._others_still_urgent = set(context.others_still_urgent)
         self._question_starts = [
             tuple(self.nlp.make_doc(start).text.split()) for start in context.general_question_starts
         ]
@@ -198,12 +204,21 @@ class TriageDetector:
     def _clause(doc: Doc, start: int, end: int) -> Span:
         sent = doc[start].sent
         left = start
-        while left > sent.start and doc[left - 1].lower_ not in CLAUSE_BREAKS:
+        while left > sent.start and not TriageDetector._breaks(doc, left - 1):
             left -= 1
         right = end
-        while right < sent.end and doc[right].lower_ not in CLAUSE_BREAKS:
+        while right < sent.end and not TriageDetector._breaks(doc, right):
             right += 1
+        if right == end and right < sent.end and doc[right].lower_ == "now":
+            right += 1  # "his temperature is 38.2 now": the clause's own "now", not a new clause
         return doc[left:right]
+
+    @staticmethod
+    def _breaks(doc: Doc, i: int) -> bool:
+        word = doc[i].lower_
+        if word == "just" and i + 1 < len(doc) and doc[i + 1].lower_ in JUST_HAPPENED:
+            return False
+        return word in CLAUSE_BREAKS
 
     def _negated(self, doc: Doc, match: _Match) -> bool:
         clause = self._clause(doc, match.start, match.end)
@@ -307,6 +322,24 @@ class TriageDetector:
                 return False
         return True
 
+    def _someone_elses_story(
+        self, doc: Doc, match: _Match, sent: Span, clause: Span, hits: List[Tuple[str, int, int]]
+    ) -> bool:
+        """Someone outside the family named before the match, in a sentence told in the past,
+        and nothing of the writer's own in the match's clause ("my colleague's husband had a
+        heart attack during chemo, chest pain and everything")."""
+        if match.category in self._others_still_urgent:
+            return False
+        # "my" or "our" before the person is theirs too: "our friend's daughter".
+        others = [
+            (start - int(start > sent.start and doc[start - 1].lower_ in {"my", "our"}), end)
+            for label, start, end in hits
+            if label == "others" and sent.start <= start < match.start
+        ]
+        if not others or not any(t.lower_ in PAST_TENSE for t in sent):
+            return False
+        return not any(t.lower_ in WRITER and not any(start <= t.i < end for start, end in others) for t in clause)
+
     def _names_topic_only(self, doc: Doc, match: _Match) -> bool:
         return any(t.lemma_ in self._topic_words for t in doc[match.start : match.end])
 
@@ -395,7 +428,8 @@ class TriageDetector:
             label == "present" and not any(ps <= start and end <= pe for ps, pe in past_in_clause)
             for label, start, end in clause_hits
         )
-        if present or self._progressive(clause):
+        now = present or self._progressive(clause)
+        if now:
             pass
         elif past_in_clause or self._years(clause):
             return "past"
@@ -405,8 +439,17 @@ class TriageDetector:
             return "past"  # "an allergic reaction as a baby, lips swelled": the whole sentence is past
         # "nan read online that it causes liver failure": reported, not lived; "my son read
         # the leaflet. He is coughing blood": the reporting sentence ends before the symptom.
-        if "reported" in self._labels_in(clause, hits) or (
-            "reported" in labels and not any(t.lower_ in PERSONAL for t in clause)
+        if not now and self._someone_elses_story(doc, match, sent, clause, hits):
+            return "someone else's story"
+        # "I took 4 instead of 1 cuz I misread the label": after the writer's own account of
+        # taking too much, a cue says why it happened, not where it was read.
+        personal_clause = any(t.lower_ in PERSONAL for t in clause)
+        reported_in_clause = [
+            start for label, start, end in hits if label == "reported" and start >= clause.start and end <= clause.end
+        ]
+        own_overdose = match.category == self.taxonomy.context.timing_category and personal_clause
+        if any(start < match.start or not own_overdose for start in reported_in_clause) or (
+            "reported" in labels and not personal_clause
         ):
             return "reported"
         return None

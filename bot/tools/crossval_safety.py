@@ -30,7 +30,7 @@ ALARM = {TriageLevel.crisis.value, TriageLevel.emergency.value}
 @dataclass
 class Opinion:
     rules: Optional[TriageVerdict]
-    alarm: Dict[str, float]  # the held-out fold's classifier: P(category) per alarm category
+    probabilities: Dict[str, float]  # the held-out fold's classifier: P(category) per alarm category, P(urgent)
     words: int
     harmless: FrozenSet[str]  # categories whose words the rules found and dismissed
 
@@ -44,7 +44,7 @@ def _caught(example: SafetyExample, verdict: Optional[TriageVerdict]) -> bool:
 
 
 def fold_opinions(examples: Sequence[SafetyExample], folds: int, seed: int = 0) -> List[Opinion]:
-    """The rules' verdict and, for each example, the alarm probabilities of a classifier
+    """The rules' verdict and, for each example, the probabilities of a classifier
     trained on the other folds."""
     detector = get_detector()
     ordinary = ordinary_messages()
@@ -57,7 +57,7 @@ def fold_opinions(examples: Sequence[SafetyExample], folds: int, seed: int = 0) 
     for train, test in splitter.split(normalized, [e.category for e in examples]):
         model = TriageModel.fit([examples[i] for i in train], detector.taxonomy, detector.normalize, ordinary)
         for i in test:
-            opinions[i].alarm.update(model.alarm_probabilities(normalized[i]))
+            opinions[i].probabilities.update(model.probabilities(normalized[i]))
     return opinions
 
 
@@ -70,6 +70,7 @@ def score(
     flag_crisis_at: Optional[float] = None,
     flag_dismissed_crisis_at: Optional[float] = None,
     crisis_over_emergency_at: Optional[float] = None,
+    urgent_veto_below: Optional[float] = None,
 ) -> Dict[str, Any]:
     taxonomy = get_detector().taxonomy.copy(deep=True)
     taxonomy.second_opinion.flag_at = flag_at
@@ -82,11 +83,13 @@ def score(
         taxonomy.second_opinion.flag_dismissed_crisis_at = flag_dismissed_crisis_at
     if crisis_over_emergency_at is not None:
         taxonomy.second_opinion.crisis_over_emergency_at = crisis_over_emergency_at
+    if urgent_veto_below is not None:
+        taxonomy.second_opinion.urgent_veto_below = urgent_veto_below
     per_category: Dict[str, Dict[str, int]] = defaultdict(lambda: {"cases": 0, "caught": 0})
     false_positives, misses = [], []
     crisis_as_crisis = crises = 0
     for example, opinion in zip(examples, opinions):
-        verdict = combine(opinion.rules, opinion.alarm, taxonomy, opinion.words, opinion.harmless)
+        verdict = combine(opinion.rules, opinion.probabilities, taxonomy, opinion.words, opinion.harmless)
         row = per_category[example.category]
         row["cases"] += 1
         if example.category == NEAR_MISS:
@@ -144,6 +147,9 @@ def main() -> int:
     parser.add_argument(
         "--crisis-over-emergency-at", type=float, nargs="+", default=None, help="one value or several to compare"
     )
+    parser.add_argument(
+        "--urgent-veto-below", type=float, nargs="+", default=None, help="one value or several to compare"
+    )
     parser.add_argument("--show", action="store_true", help="print the texts of misses and false positives")
     args = parser.parse_args()
     opinion = get_detector().taxonomy.second_opinion
@@ -153,18 +159,20 @@ def main() -> int:
     crisis_values = args.flag_crisis_at or [opinion.flag_crisis_at]
     dismissed_crisis_values = args.flag_dismissed_crisis_at or [opinion.flag_dismissed_crisis_at]
     over_values = args.crisis_over_emergency_at or [opinion.crisis_over_emergency_at]
+    urgent_values = args.urgent_veto_below or [opinion.urgent_veto_below]
     examples = load_safety_examples()
     if args.pending:
         examples += load_safety_examples(EXAMPLES_DIR / "pending")
     opinions = fold_opinions(examples, args.folds)
     print(f"{len(examples)} examples, {args.folds} folds")
-    for flag_at, veto_below, dismissed, crisis, dismissed_crisis, over in itertools.product(
-        flag_values, veto_values, dismissed_values, crisis_values, dismissed_crisis_values, over_values
+    for flag_at, veto_below, dismissed, crisis, dismissed_crisis, over, urgent in itertools.product(
+        flag_values, veto_values, dismissed_values, crisis_values, dismissed_crisis_values, over_values, urgent_values
     ):
-        report = score(examples, opinions, flag_at, veto_below, dismissed, crisis, dismissed_crisis, over)
+        report = score(examples, opinions, flag_at, veto_below, dismissed, crisis, dismissed_crisis, over, urgent)
         settings = (
             f"flag_at {flag_at}, veto_below {veto_below}, flag_dismissed_at {dismissed}, "
-            f"flag_crisis_at {crisis}, flag_dismissed_crisis_at {dismissed_crisis}, crisis_over_emergency_at {over}"
+            f"flag_crisis_at {crisis}, flag_dismissed_crisis_at {dismissed_crisis}, "
+            f"crisis_over_emergency_at {over}, urgent_veto_below {urgent}"
         )
         _print(report, settings, args.show)
     return 0
