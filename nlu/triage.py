@@ -37,12 +37,20 @@ PERSONAL = {"i", "me", "my", "we", "our", "mine", "he", "she", "him", "her", "hi
 ONGOING_FROM = {"since", "not", "started", "start", "starting", "began", "begun"}
 WRITER = {"i", "me", "my", "we", "our", "mine", "us"}
 PRESENT_BE = {"is", "are", "am", "'s", "'re", "'m"}
+# Nouns in -ing: "my cousin's wedding" is no "is wedding".
+NOUNS_IN_ING = frozenset(
+    "wedding morning evening thing something nothing anything everything ceiling building ring spring "
+    "sibling pudding clothing bedding meeting string wing swing feeling filling outing painting drawing "
+    "earring darling".split()
+)
 # Past-tense words that let a sentence's "as a baby" / "last year" reach a match in another clause.
 PAST_TENSE = frozenset(
     "was were had did got went came took swelled vomited fainted collapsed passed coughed bled thought said".split()
 )
 NEGATION_WINDOW = 4  # a negation this many words before a match, in its clause, negates it
 SATURATION_CUES = {"sats", "sat", "spo2", "saturation", "saturations", "o2", "oxygen", "ox", "oximeter"}
+# "his pulse has sat around 55": the verb, not a saturation.
+SAT_AS_VERB_AFTER = {"has", "have", "had", "was", "were", "i", "he", "she", "we", "they", "it", "just", "'ve", "been"}
 TEMPERATURE_CUES = {"temperature", "fever", "febrile", "thermometer", "reading", "read", "temp", "degree", "degrees"}
 _NUMBER = re.compile(r"^(\d{2,3}(?:\.\d)?)(c|f)?$")
 
@@ -253,7 +261,7 @@ class TriageDetector:
         blood a symptom?" starts with its verb: a question, not a report."""
         doc = clause.doc
         for t in clause:
-            if not (t.lower_.endswith("ing") and t.i > clause.start + 1):
+            if not (t.lower_.endswith("ing") and t.i > clause.start + 1) or t.lower_ in NOUNS_IN_ING:
                 continue
             before = [doc[i].lower_ for i in range(max(clause.start + 1, t.i - 2), t.i)]
             if before[-1] in PRESENT_BE or (len(before) == 2 and before[0] in PRESENT_BE and before[1] == "not"):
@@ -311,8 +319,7 @@ class TriageDetector:
         # "my husband's crizotinib": someone else's, unless the owner is a time ("yesterday's dose").
         if any(t.lower_ in {"'s", "s"} and t.i > 0 and doc[t.i - 1].lower_ not in self._timing_owners for t in span):
             return False
-        words = f" {' '.join(t.lower_ for t in sent)} "
-        if any(f" {phrase} " in words for phrase in self._more_taken):
+        if self._more_taken_in(sent):
             return False
         for token in sent:
             counted = any(
@@ -321,6 +328,20 @@ class TriageDetector:
             if token.like_num and counted:
                 return False
         return True
+
+    def _more_taken_in(self, sent: Span) -> bool:
+        """A word saying more was taken ("again", "extra", "twice"), not negated: "didn't take
+        any extra" says the opposite."""
+        words = [t.lower_ for t in sent]
+        for phrase in self._more_taken:
+            size = len(phrase.split())
+            for i in range(len(words) - size + 1):
+                if " ".join(words[i : i + size]) != phrase:
+                    continue
+                before = sent[max(0, i - 3) : i]
+                if not any(t.lower_ in self._negations or t.lemma_ in self._negations for t in before):
+                    return True
+        return False
 
     def _someone_elses_story(
         self, doc: Doc, match: _Match, sent: Span, clause: Span, hits: List[Tuple[str, int, int]]
@@ -491,6 +512,8 @@ class TriageDetector:
         thresholds = self.taxonomy.thresholds
         for token in doc:
             if token.lower_ not in SATURATION_CUES:
+                continue
+            if token.lower_ == "sat" and token.i > 0 and doc[token.i - 1].lower_ in SAT_AS_VERB_AFTER:
                 continue
             for value in doc[token.i + 1 : token.i + 4]:
                 if value.like_num and value.text.isdigit():

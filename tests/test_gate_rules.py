@@ -4,6 +4,7 @@ import pytest
 
 from knowledge.settings import get_settings
 from nlu.gate_rules import check_message
+from nlu.triage import get_detector
 
 MAX_MESSAGE_CHARS = get_settings().max_message_chars
 
@@ -319,3 +320,47 @@ def test_indirect_or_plain_words_from_the_development_sets_are_caught(text, cate
 )
 def test_the_same_words_without_a_crisis_are_not_one(text):
     assert check_message(text).kind != "triage", text
+
+
+# Session 10: the rules alone (no second opinion), on phrasings written for these tests.
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("his nose has been bleeding for 25 minutes and won't stop", "bleeding"),
+        ("her nosebleed won't stop, it's been going 20 minutes", "bleeding"),
+        ("I took an extra crizotinib capsule by mistake", "overdose_poisoning"),
+        ("my sats are 86 and I'm gasping", "breathing"),
+        ("my son's mouth ulcers are so sore he won't eat anything since the methotrexate", "urgent_other"),
+        ("the skin around her PICC line is red and swollen today", "urgent_other"),
+        ("my fingers are getting more numb since vinblastine, I keep dropping cups", "urgent_other"),
+        ("sugar was 19 on the meter tonight, on dexamethasone", "urgent_other"),
+        ("blood pressure 172/104 at home this evening", "urgent_other"),
+        ("he keeps seeing things that aren't there since the dose went up", "urgent_other"),
+        ("heart keeps fluttering since lunch, on crizotinib", "urgent_other"),
+    ],
+)
+def test_the_rules_alone_catch_the_tenth_sessions_phrasings(text, category):
+    verdict = get_detector().classify(text)
+    assert verdict is not None and verdict.category == category, (text, verdict)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I passed out once at my brother's wedding years ago, does that matter for surgery?",
+        "her oxygen has sat around 97 all week, is that fine on alectinib?",
+        "I took my crizotinib two hours late but didn't take any extra, is that ok?",
+        "had a nosebleed this morning, stopped after a minute",
+        "my nose bleeds sometimes in winter, is that the crizotinib?",
+        # Lab values and a racing heart alone were left out of the urgent rules on purpose.
+        "ALT is 4x the upper limit on alectinib, hold or continue?",
+        "QTc 490 on crizotinib, what does the label say?",
+        "does lorlatinib cause hallucinations?",
+        "my heart was racing on the rollercoaster, is that ok on crizotinib?",
+        "her fever broke last night and she's eating again, when can she go back to school?",
+        "cancer runs in the family, should my kids be screened?",
+        "my daughter is playing hospital and says teddy has a fever",
+    ],
+)
+def test_the_rules_alone_leave_the_tenth_sessions_near_misses_alone(text):
+    assert get_detector().classify(text) is None, text
