@@ -165,6 +165,10 @@ class Context(BaseModel):
     # categories in `others_still_urgent` (a neighbour's toddler who swallowed pills).
     others_stories: List[str] = []
     others_still_urgent: List[str] = []
+    # "Exam practice: 9yo, fever 39 ...", "OSCE station: simulated pt with jaundice": a made-up
+    # patient. Dismisses a match (never self-harm) whose clause has nothing of the writer's own
+    # and nothing of now.
+    teaching: List[str] = []
 
 
 class SafetyTaxonomy(BaseModel):

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Dict, FrozenSet, Iterable, List, Optional, Set
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from knowledge.safety import LEVEL_ORDER, AllOf, SafetyTaxonomy, TriageLevel, load_safety_taxonomy
 
@@ -48,9 +48,30 @@ PAST_TENSE = frozenset(
     "was were had did got went came took swelled vomited fainted collapsed passed coughed bled thought said".split()
 )
 NEGATION_WINDOW = 4  # a negation this many words before a match, in its clause, negates it
+# A joke marker laughs at the words within this many of it, in its sentence.
+JOKE_REACH = 14
+# A list of findings a negation heads: at most this many items, of at most this many words.
+LIST_ITEMS = 8
+LIST_ITEM_WORDS = 5
+LAST_ITEM_WORDS = 8  # the match's own item may run on: "wheeze or hives after the first dose"
+# Negations that head a whole list by themselves (a clinician's "denies SOB, chest pain").
+LIST_NEGATIONS = frozenset({"denies", "denied", "nil"})
+# A person or a verb makes a clause more than a list item ("no fever, he has chest pain").
+LIST_BREAKING_VERBS = frozenset(
+    "is are was were be been has have had feel feels felt seem seems got gets keep keeps started starting".split()
+)
+
+
+def _says_who_or_what(token: Token) -> bool:
+    return token.lower_ in PERSONAL or token.lower_ in LIST_BREAKING_VERBS
+
+
 SATURATION_CUES = {"sats", "sat", "spo2", "saturation", "saturations", "o2", "oxygen", "ox", "oximeter"}
 # "his pulse has sat around 55": the verb, not a saturation.
 SAT_AS_VERB_AFTER = {"has", "have", "had", "was", "were", "i", "he", "she", "we", "they", "it", "just", "'ve", "been"}
+# "at 11": a time. Not "around" or "by": "around 20 of them" is a count.
+CLOCK_BEFORE = {"at", "till", "until"}
+THRESHOLD_WORDS = {"cut", "cutoff", "threshold", "thresholds", "limit"}
 TEMPERATURE_CUES = {"temperature", "fever", "febrile", "thermometer", "reading", "read", "temp", "degree", "degrees"}
 _NUMBER = re.compile(r"^(\d{2,3}(?:\.\d)?)(c|f)?$")
 
@@ -116,6 +137,7 @@ class TriageDetector:
             ("recent_past", context.recent_past),
             ("timing", context.timing_only),
             ("others", context.others_stories),
+            ("teaching", context.teaching),
         ):
             self._phrases.add(label, [self.nlp.make_doc(phrase) for phrase in phrases])
         self._negations = {self.lemma(word) for word in context.negations}
@@ -232,7 +254,53 @@ class TriageDetector:
         clause = self._clause(doc, match.start, match.end)
         before = doc[max(clause.start, match.start - NEGATION_WINDOW) : match.start]
         inside = [t for t in doc[match.start : match.end] if t.lemma_ not in match.literal]
-        return any(t.lemma_ in self._negations or t.lower_ in self._negations for t in [*before, *inside])
+        if any(self._is_negation(t) for t in [*before, *inside]):
+            return True
+        return self._in_negated_list(doc, match, clause)
+
+    @staticmethod
+    def _near(match: _Match, start: int, end: int) -> bool:
+        """ "lol i cant breathe": the laugh is about these words, not about "how was your day
+        lol" a dozen words after the black stools."""
+        return start < match.end + JOKE_REACH and end > match.start - JOKE_REACH
+
+    def _is_negation(self, token: Token) -> bool:
+        return token.lemma_ in self._negations or token.lower_ in self._negations
+
+    def _in_negated_list(self, doc: Doc, match: _Match, clause: Span) -> bool:
+        """ "no fever, cough, chest pain or SOB", "pt denies SOB, chest pain": a negation at the
+        head of a list of findings reaches every item. A clause with a person or a verb of its
+        own ("no fever, he has chest pain") is no list item."""
+        own_words = [t for t in clause if not match.start <= t.i < match.end]
+        if len(own_words) > LAST_ITEM_WORDS or any(_says_who_or_what(t) for t in own_words):
+            return False
+        sent = doc[clause.start].sent
+        end = clause.start
+        for _ in range(LIST_ITEMS):
+            if end <= sent.start or doc[end - 1].lower_ != ",":
+                return False
+            start = end - 1
+            while start > sent.start and doc[start - 1].lower_ not in CLAUSE_BREAKS:
+                start -= 1
+            item = doc[start : end - 1]
+            head = [t for t in item[:2] if self._is_negation(t)]
+            if head:
+                # "no fever, crushing chest pain": without an "or" closing the list, or a
+                # clinician's "denies", the negation may be of its own item only.
+                return head[0].lower_ in LIST_NEGATIONS or self._list_closed(doc, clause.start, sent.end)
+            if not 0 < len(item) <= LIST_ITEM_WORDS or any(_says_who_or_what(t) for t in item):
+                return False
+            end = start
+        return False
+
+    @staticmethod
+    def _list_closed(doc: Doc, start: int, sent_end: int) -> bool:
+        for token in doc[start:sent_end]:
+            if token.lower_ in {"or", "nor"}:
+                return True
+            if token.lower_ != "," and token.lower_ in CLAUSE_BREAKS:
+                return False
+        return False
 
     def _starts_question(self, span: Span) -> bool:
         words = [t.lower_ for t in span if not t.is_punct]
@@ -322,6 +390,8 @@ class TriageDetector:
         if self._more_taken_in(sent):
             return False
         for token in sent:
+            if token.i > 0 and doc[token.i - 1].lower_ in CLOCK_BEFORE:
+                continue  # "at 11 instead of 9": a time of day, not a count of doses
             counted = any(
                 t.lower_ in self._counted or t.lemma_ in self._counted for t in doc[token.i + 1 : token.i + 3]
             )
@@ -408,8 +478,18 @@ class TriageDetector:
         sent = doc[match.start].sent
         clause = self._clause(doc, match.start, match.end)
         labels = self._labels_in(sent, hits)
-        if "joking" in labels and match.category != "self_harm":
+        if match.category != "self_harm" and any(
+            label == "joking" and sent.start <= start and end <= sent.end and self._near(match, start, end)
+            for label, start, end in hits
+        ):
             return "joking"
+        if (
+            match.category != "self_harm"
+            and any(label == "teaching" for label, _, _ in hits)
+            and not any(t.lower_ in WRITER for t in clause)
+            and not self._now_in_clause(doc, match, hits)
+        ):
+            return "teaching case"
         if (
             match.category == self.taxonomy.context.timing_category
             and "timing" in labels
@@ -492,6 +572,8 @@ class TriageDetector:
                 bare_reading = "." in token.text and 35 <= float(found.group(1)) <= 43
                 if not (has_cue or found.group(2) or bare_reading):
                     continue
+                if any(t.lower_ in THRESHOLD_WORDS for t in doc[max(sent.start, token.i - 4) : token.i]):
+                    continue  # "I read the cut-off is 38": a threshold, not a reading
                 value = float(found.group(1))
                 # "101 degrees" arrives as 101c: above any Celsius reading, so Fahrenheit.
                 unit = "f" if value > 50 else (found.group(2) or "c")
@@ -515,7 +597,8 @@ class TriageDetector:
                 continue
             if token.lower_ == "sat" and token.i > 0 and doc[token.i - 1].lower_ in SAT_AS_VERB_AFTER:
                 continue
-            for value in doc[token.i + 1 : token.i + 4]:
+            # "oxygen level was down to 86": the first number within five words is the reading.
+            for value in doc[token.i + 1 : token.i + 6]:
                 if value.like_num and value.text.isdigit():
                     if 50 <= int(value.text) <= thresholds.low_saturation:
                         yield _Match(thresholds.saturation_category, value.i, value.i + 1, frozenset(), is_reading=True)

@@ -337,6 +337,23 @@ def test_the_same_words_without_a_crisis_are_not_one(text):
         ("blood pressure 172/104 at home this evening", "urgent_other"),
         ("he keeps seeing things that aren't there since the dose went up", "urgent_other"),
         ("heart keeps fluttering since lunch, on crizotinib", "urgent_other"),
+        # A negation heads only its own item when nothing closes the list.
+        ("no fever, crushing chest pain for an hour now", "chest_pain"),
+        ("no temperature, he has chest pain and is sweating", "chest_pain"),
+        ("the ward gave him his crizotinib at 8 and again at 9.30 by mistake", "overdose_poisoning"),
+        ("my 4yo drank some of his sister's crizotinib oral solution", "overdose_poisoning"),
+        ("she stared at me and then started jerking, now she won't answer", "neurological"),
+        ("my dad is talking rubbish and doesn't know where he is", "neurological"),
+        ("the right side of her face has gone droopy and numb in the last hour", "neurological"),
+        ("oxygen level on the finger thing was down to 85 and he is breathing fast", "breathing"),
+        # The laugh is a dozen words away from the emergency.
+        (
+            "anyway we had a lovely walk and the dog was silly and then I went to the loo and it was "
+            "black like tar, loads of it, and I feel faint, how are you and the kids and the new puppy lol",
+            "bleeding",
+        ),
+        # A teaching frame does not hide the writer's own emergency.
+        ("revising for my OSCE and my chest is crushing, it's gone into my left arm", "chest_pain"),
     ],
 )
 def test_the_rules_alone_catch_the_tenth_sessions_phrasings(text, category):
@@ -358,6 +375,15 @@ def test_the_rules_alone_catch_the_tenth_sessions_phrasings(text, category):
         "does lorlatinib cause hallucinations?",
         "my heart was racing on the rollercoaster, is that ok on crizotinib?",
         "her fever broke last night and she's eating again, when can she go back to school?",
+        # A negated list of findings, a reading that is normal, a threshold, a made-up patient.
+        "Pt denies SOB, chest pain, haemoptysis or visual change, obs stable, continue crizotinib?",
+        "no rash, lip swelling, wheeze or hives after the first dose, can we go home?",
+        "sats 97 pulse 80 temp 36.8, all fine?",
+        "is 37.4 a fever on alectinib? the leaflet says the cut-off is 38",
+        "MCQ: a 40yo on lorlatinib develops slurred speech and left arm weakness. Most likely cause?",
+        "OSCE station: simulated patient on crizotinib with sudden loss of vision in one eye. What do examiners want?",
+        "took my alectinib at 10 instead of 8 this morning, nothing extra, is that ok?",
+        "lol i literally can't breathe this video is so funny",
         "cancer runs in the family, should my kids be screened?",
         "my daughter is playing hospital and says teddy has a fever",
     ],
