@@ -409,7 +409,7 @@ class TriageDetector:
                 if " ".join(words[i : i + size]) != phrase:
                     continue
                 before = sent[max(0, i - 3) : i]
-                if not any(t.lower_ in self._negations or t.lemma_ in self._negations for t in before):
+                if not any(self._is_negation(t) for t in before):
                     return True
         return False
 
