@@ -204,7 +204,7 @@ class ActionFallback(Action):
         ranking = [r.get("name") for r in _latest(tracker).get("intent_ranking") or []]
         guess = next((name for name in ranking if name != FALLBACK_INTENT), None)
         in_conversation = from_slots(tracker.current_slot_values()).topic is not None
-        if guess == SOURCES_INTENT and load_retrieval_vocabulary().sources_cue.search(_question_text(tracker)):
+        if guess == SOURCES_INTENT and _is_sources_request(tracker):
             return await ActionShowSources().run(dispatcher, tracker, domain)  # "refs pls?"
         if in_conversation and guess in FOLLOW_UP_GUESSES:
             return answer_in_context(dispatcher, tracker, DETAIL_INTENT)
@@ -229,19 +229,32 @@ def continues_a_question(tracker: Tracker) -> bool:
 MIN_QUESTION_CLOSENESS = 0.4
 
 
+def _is_sources_request(tracker: Tracker) -> bool:
+    """The looser wording the NLU's guess needs ("refs pls?"), or the strict one alone."""
+    vocabulary, text = load_retrieval_vocabulary(), _question_text(tracker)
+    return bool(vocabulary.sources_cue.search(text)) or vocabulary.asks_for_sources(text)
+
+
 class ActionShowSources(Action):
     def name(self) -> str:
         return "action_show_sources"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        asks_for_sources = load_retrieval_vocabulary().sources_cue.search(_question_text(tracker))
-        if not asks_for_sources and (looks_like_a_question(tracker) or continues_a_question(tracker)):
+        if not _is_sources_request(tracker) and (looks_like_a_question(tracker) or continues_a_question(tracker)):
             return await ActionAnswer().run(dispatcher, tracker, domain)
-        payload = compose_sources(get_knowledge_base(), tracker.get_slot("last_claim_ids") or [])
+        kb, last_claim_ids = get_knowledge_base(), tracker.get_slot("last_claim_ids") or []
+        claim_ids, intro = last_claim_ids, response_text(domain, "utter_sources_intro")
+        # "reference for lorlatinib in IMT?": the sources of what it names, unless the last
+        # answer was about it ("where did you get the survival numbers?" after them).
+        subject = get_ranker(kb).sources_subject(_question_text(tracker))
+        if subject is not None and not {c.id for c in subject.claims} & set(last_claim_ids):
+            claim_ids = [c.id for c in subject.claims]
+            intro = response_text(domain, "utter_sources_intro_subject").format(title=subject.title)
+        payload = compose_sources(kb, claim_ids)
         if payload is None:
             dispatcher.utter_message(response="utter_no_sources_yet")
             return []
-        lines = [response_text(domain, "utter_sources_intro")] + [f"[{r.n}] {r.full}" for r in payload.references]
+        lines = [intro] + [f"[{r.n}] {r.full}" for r in payload.references]
         dispatcher.utter_message(text="\n".join(lines), json_message=json.loads(payload.json()))
         return []
 
@@ -292,6 +305,7 @@ UNUSABLE_KINDS = {"empty", "no_text", "too_long", "unreadable", "other_language"
 RESPONSES = {
     "utter_no_sources_yet",
     "utter_sources_intro",
+    "utter_sources_intro_subject",
     "utter_audience_set_clinician",
     "utter_audience_set_patient",
     "utter_last_answer_again",

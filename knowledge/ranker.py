@@ -45,6 +45,13 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 MIN_CORRECTED_LENGTH = 4
 PARAPHRASE = 0.7
 CORRECTION_CUTOFF = 0.8  # difflib ratio: "spred" -> "spread" (0.91), "nausia" -> "nausea" (0.83)
+# In the development data every sources request had at most 12 words; the topic questions
+# the sources cues match had 14 or more but one.
+SOURCES_REQUEST_MAX_WORDS = 12
+# What a sources request names besides the sources must come this close to a known question
+# to pick an entry: "lorlatinib" 0.61, "crizotinib response rate" 0.46; "pls" 0.31, "US
+# prescribing information" 0.20.
+SOURCES_SUBJECT_CLOSENESS = 0.4
 
 
 class RetrievalVocabulary(BaseModel):
@@ -58,6 +65,7 @@ class RetrievalVocabulary(BaseModel):
     fresh_start_cues: List[str]
     age_mentions: List[str]
     sources_cues: List[str]
+    sources_request_cues: List[str]
     premise_cues: List[str]
     exclusion_cues: List[str]
     question_cues: List[str]
@@ -72,6 +80,7 @@ class RetrievalVocabulary(BaseModel):
         "fresh_start_cues",
         "age_mentions",
         "sources_cues",
+        "sources_request_cues",
         "question_cues",
         "narrative_cues",
     )
@@ -102,6 +111,16 @@ class RetrievalVocabulary(BaseModel):
     @functools.cached_property
     def sources_cue(self) -> re.Pattern[str]:
         return _any_of(self.sources_cues)
+
+    @functools.cached_property
+    def sources_request_cue(self) -> re.Pattern[str]:
+        return _any_of(self.sources_request_cues)
+
+    def asks_for_sources(self, text: str) -> bool:
+        """A short request for where the information comes from ("is this from the label?").
+        A longer message that also asks its own question ("what doses would they use, and
+        where do those come from?") is that question: its answer carries the citations."""
+        return len(text.split()) <= SOURCES_REQUEST_MAX_WORDS and self.sources_request_cue.search(text) is not None
 
     @functools.cached_property
     def premise_cue(self) -> re.Pattern[str]:
@@ -487,6 +506,15 @@ class EntryRanker:
     def closeness(self, question: str) -> float:
         """How close the question comes to any question the knowledge base answers (0-1)."""
         return float(self.nearest_question_scores(question).max())
+
+    def sources_subject(self, request: str) -> Optional[Entry]:
+        """The entry a sources request names ("reference for lorlatinib in IMT?"), or None
+        when it names nothing but the sources ("is this from the label?", "refs pls")."""
+        vocabulary = load_retrieval_vocabulary()
+        subject = vocabulary.sources_cue.sub(" ", vocabulary.sources_request_cue.sub(" ", request))
+        if not self.analyzer.terms(subject, query=True) or self.closeness(subject) < SOURCES_SUBJECT_CLOSENESS:
+            return None
+        return self.rank(subject)[0].entry
 
     def continues(self, question: str) -> bool:
         """Whether the question continues an earlier one ("and for children?")."""

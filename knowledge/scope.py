@@ -45,6 +45,8 @@ class ScopeCues(BaseModel):
     imt_targeted_drugs: List[str]
     imt_targeted_drug_forms: List[str] = []
     own_dose_cues: List[Cue] = []
+    association_openings: List[Cue] = []
+    interaction_cues: List[Cue] = []
 
     class Config:
         extra = "forbid"
@@ -77,6 +79,8 @@ def _patterns() -> Dict[str, re.Pattern[str]]:
         "resemblance": _alternation(cues, [c for c in cues.comparison_cues if c.needs_context]),
         "tumour_context": _alternation(cues, cues.tumour_context),
         "own_dose": _alternation(cues, cues.own_dose_cues),
+        "association_opening": _alternation(cues, cues.association_openings),
+        "interaction": _alternation(cues, cues.interaction_cues),
         "targeted_drug": re.compile(
             r"\b(?:" + "|".join(re.escape(f) for f in sorted(set(forms))) + r")\b", re.IGNORECASE
         ),
@@ -119,7 +123,7 @@ def compares_with_own_tumour(text: str, names_cancer: bool = False) -> bool:
     """A comparison cue; a weaker one ("could it be", "is it related to") only with a
     cancer named or the tumour spoken of."""
     patterns = _patterns()
-    if patterns["comparison"].search(text):
+    if patterns["comparison"].search(text) or patterns["association_opening"].search(text):
         return True
     context = names_cancer or patterns["tumour_context"].search(text) is not None
     return context and patterns["resemblance"].search(text) is not None
@@ -143,7 +147,8 @@ def is_out_of_scope(text: str, entities: Iterable[Dict[str, Any]]) -> bool:
 
     An IMT targeted drug named with non-cancer conditions or other drugs only is a question
     about IMT treatment (an interaction, a comorbidity), and so is a dose of the user's own
-    drug asked about with non-cancer conditions only."""
+    drug asked about with non-cancer conditions only, or an interaction of one other drug
+    with the user's own."""
     others = other_conditions(entities)
     if not others:
         return False
@@ -154,4 +159,6 @@ def is_out_of_scope(text: str, entities: Iterable[Dict[str, Any]]) -> bool:
         return True
     if names_imt_targeted_drug(text):
         return False
+    if sum(_kinds().get(o) == "drug" for o in others) == 1 and _patterns()["interaction"].search(text):
+        return False  # "does omeprazole interact with it?": with the user's own drug
     return not (kinds == {"condition"} and _patterns()["own_dose"].search(text))

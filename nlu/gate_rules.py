@@ -250,10 +250,29 @@ _GENERAL_HOW_TO = re.compile(
     r"|\bif\s+(?:i|we|you|he|she)\s+(?:miss|missed|forget|forgot|vomit|vomited|throw\s+up|threw\s+up)\b",
     re.IGNORECASE,
 )
+# How the drug is taken (with a meal or a drink, at what time, a late dose) and "how do I
+# ..." ask how, not whether: answered from the label, unless the message also asks to stop,
+# switch or change the treatment ("should he switch to alectinib after dinner tonight").
+_HOW_IT_IS_TAKEN = re.compile(
+    r"\b(?:with|without|after|before)\s+(?:(?:a|some|his|her|my|their)\s+)?(?:(?:glass|cup|drink|bit)\s+of\s+)?"
+    r"(?:food|meals?|milk|juice|water|breakfast|lunch|dinner|supper|snacks?|yogh?urt|apple\s*sauce|eating)\b"
+    r"|\bat\s+bedtime\b|\bbefore\s+bed\b|\bin\s+the\s+evening\b"
+    r"|\b(?:i|we|you|he|she|they)(?:'re|'m|\s+are|\s+am|\s+is|\s+was|\s+were)\s+(?:\d+\s+)?(?:\w+\s+)?late\b"
+    r"|\b(?:late|missed|forgotten|vomited)\s+(?:a\s+)?doses?\b"
+    r"|^\W*how\s+(?:do|can|could)\s+(?:i|we)\b",
+    re.IGNORECASE,
+)
+_CHANGES_TREATMENT = re.compile(
+    r"\b(?:stop|quit|pause|reduce|lower|cut|increase|raise|double|halve|change|switch|start|refuse|decline|delay|"
+    r"postpone)\b|\b(?:come|go)\s+off\b",
+    re.IGNORECASE,
+)
 
 
 def is_personal_decision(text: str) -> bool:
-    return bool(_DECISION_RE.search(text)) and not _GENERAL_HOW_TO.search(text)
+    if not _DECISION_RE.search(text) or _GENERAL_HOW_TO.search(text):
+        return False
+    return not (_HOW_IT_IS_TAKEN.search(text) and not _CHANGES_TREATMENT.search(text))
 
 
 # A message that only acknowledges an answer ("ok", "got it", "makes sense") asks nothing.

@@ -53,6 +53,8 @@ def test_questions_about_symptoms_are_not_red_flags(text):
         "do you think I should start chemo",
         "I want to quit crizotinib",
         "should I lower my dose",
+        "can we stop the xalkori before her holiday",
+        "should he switch to alectinib after dinner tonight",
     ],
 )
 def test_personal_treatment_decisions_are_caught(text):
@@ -67,6 +69,11 @@ def test_personal_treatment_decisions_are_caught(text):
         "what should I do if I miss a dose",
         "should surgery be done first in IMT?",
         "how is IMT treated",
+        # how the drug is taken, not whether (2026-12-02)
+        "can she have the capsules with a glass of juice",
+        "should he take it before dinner or after",
+        "we're 5 hours late with tonight's dose, do we still give it",
+        "how can I get my son to swallow the capsules",
     ],
 )
 def test_general_questions_are_not_decisions(text):
@@ -389,4 +396,32 @@ def test_the_rules_alone_catch_the_tenth_sessions_phrasings(text, category):
     ],
 )
 def test_the_rules_alone_leave_the_tenth_sessions_near_misses_alone(text):
+    assert get_detector().classify(text) is None, text
+
+
+# Eleventh session (2026-12-02): phrasings written for these tests, of the classes dev26 showed.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my boy (3) has just drunk half a bottle of his sister's ibuprofen syrup", "overdose_poisoning"),
+        ("my youngest, only 2, has gulped down some of nana's liquid methadone", "overdose_poisoning"),
+        ("since lunch roughly half the sight in my right eye has totally gone", "vision_loss"),
+        ("on crizotinib, there's a black wall over my left eye since this morning", "vision_loss"),
+    ],
+)
+def test_the_rules_alone_catch_the_eleventh_sessions_phrasings(text, category):
+    verdict = get_detector().classify(text)
+    assert verdict is not None and verdict.category == category, (text, verdict)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I get my son to swallow the capsules whole, he gags",
+        "she refuses to swallow the capsules, can they be opened?",
+        "the man in the next bed had a seizure last night, it scared my daughter",
+        "a woman on the ward was coughing up blood yesterday, is that common with IMT?",
+    ],
+)
+def test_the_rules_alone_leave_the_eleventh_sessions_near_misses_alone(text):
     assert get_detector().classify(text) is None, text

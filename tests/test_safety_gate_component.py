@@ -101,6 +101,13 @@ def test_scope_gate_answers_a_question_that_names_imt_however_far_from_known_que
         assert _through_scope_gate(text, "out_of_scope").startswith("ask_"), text
 
 
+def test_scope_gate_answers_what_the_scope_rules_keep_in_though_the_classifier_sent_it_out():
+    # Another condition named only to compare the user's own tumour, or with the user's drug.
+    for text in ["is her tumour anything like the lymphoma her cousin had?", "does omeprazole interact with it?"]:
+        assert _through_scope_gate(text, "out_of_scope").startswith("ask_"), text
+    assert _through_scope_gate("does warfarin interact with amiodarone?", "out_of_scope") == "out_of_scope"
+
+
 def test_scope_gate_takes_an_elliptical_follow_up_that_names_a_detail_for_one():
     # Far from every known question, yet a follow-up: the answer resolves it in context.
     assert _through_scope_gate("and in children specifically?", "nlu_fallback") == "inform"

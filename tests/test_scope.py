@@ -21,7 +21,17 @@ SCOPE_SETS = Path(__file__).resolve().parent / "scope"
 # writer, 2026-11-30): 0.862 / 0.000 fresh, 0.919 (193/210) / 0.000 (0/110) after the
 # vocabulary took its missing names; what it still misses are lab values, symptoms and
 # IMT's own differential diagnoses asked about alone, which no name list settles.
-BARS = {"dev.yml": (0.95, 0.02), "dev2.yml": (0.99, 0.0), "dev3.yml": (0.91, 0.0), "heldout.yml": (0.93, 0.03)}
+# Dev4 (a fourth writer, 2026-12-02): 0.755 / 0.108 fresh (comparisons of the user's own
+# tumour with another cancer sent out); 0.810 (150/185) / 0.008 (1/120) after the comparison,
+# association and interaction cues and the benign lumps, carcinoma in situ and vaccines joined
+# the vocabulary. Held-out, offline, the same day: 0.949 / 0.000 (false-out was 0.018).
+BARS = {
+    "dev.yml": (0.95, 0.02),
+    "dev2.yml": (0.99, 0.0),
+    "dev3.yml": (0.91, 0.0),
+    "dev4.yml": (0.80, 0.01),
+    "heldout.yml": (0.93, 0.01),
+}
 
 
 def other(text):
@@ -95,6 +105,26 @@ def test_imt_words_and_symptoms_are_not_other_conditions(text):
         ("T2DM with HbA1c of 8.2, what should my target be", True),
         ("HTN 150/95 can diet fix it or do i need meds", True),
         ("is atorvastatin safe for my heart", True),
+        # One other drug with an interaction cue is asked about with the user's own drug;
+        # two other drugs, or a condition named before "is it linked", are not.
+        ("could fluconazole interact with her meds?", False),
+        ("my GP wants to start sertraline, any interaction?", False),
+        ("what if carbamazepine can't be avoided", False),
+        ("does warfarin interact with amiodarone", True),
+        ("eczema, is it linked to asthma?", True),
+        ("was it caused by an infection like Epstein-Barr virus?", False),
+        # The user's own tumour likened to another cancer, in words other than "could it be".
+        ("is his mass anything like a Ewing sarcoma?", False),
+        ("how can they be certain it's not a lymphoma", False),
+        ("her bowel tumour wasn't bowel cancer, so why the scans?", False),
+        ("would the lung cancer results apply to my daughter's tumour?", False),
+        ("the same gene change as in neuroblastoma, does it matter?", False),
+        ("my grandson has leukaemia, which drug will he get?", True),
+        ("why is she on an adult lung cancer drug at her age?", False),
+        # IMT pathology's SMA is smooth muscle actin, not spinal muscular atrophy.
+        ("SMA positive but desmin negative, typical?", False),
+        ("DCIS, is a mastectomy needed?", True),
+        ("is a lipoma on the back dangerous", True),
     ],
 )
 def test_decision(text, out):

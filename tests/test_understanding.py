@@ -27,6 +27,17 @@ could not place follows up the conversation; all developed on tests/dialogues/):
 accuracy 0.856, macro-F1 0.874, out-of-scope recall 0.853 (none sent out), entity F1 0.946;
 dialogues topic accuracy 0.907 (0.778 before), carried-entity accuracy 0.871 (unchanged).
 The dialogue topic floor rose from 0.76 to 0.88.
+
+Eleventh session (2026-12-02): a fifteenth writer's 520 examples (labelled by nlu/README.md
+only, measured before use at 0.812) joined the training data, without the texts that are also
+in these sets; short sources requests are one whatever they name (SourcesGate); the scope rules
+keep comparisons with the user's own tumour and interactions with the user's own drug in, and
+the scope gate answers what they keep in though the classifier sent it out; how long a drug is
+given is treatment and how long its benefit lasts prognosis, in the generated examples too.
+Intent accuracy 0.894, macro-F1 0.906, out-of-scope recall 0.853 (none of the topic questions
+sent out), entity F1 0.946; dialogues topic accuracy 0.940, carried-entity accuracy 0.871.
+Retrained three times that day on nearly the same data, accuracy moved between 0.894 and 0.902
+and out-of-scope recall between 0.853 and 0.893: the floors keep about 0.02 of slack.
 """
 
 from pathlib import Path
@@ -40,13 +51,13 @@ ROOT = HERE.parents[1]
 # The writer was told not to annotate other conditions (the out-of-scope entity).
 UNANNOTATED = frozenset({"other_condition"})
 FLOORS = {
-    "intent_accuracy": 0.84,
-    "intent_macro_f1": 0.86,
+    "intent_accuracy": 0.87,
+    "intent_macro_f1": 0.88,
     "out_of_scope_recall": 0.82,
     "entity_f1": 0.93,
 }
 MAX_IN_SCOPE_SENT_OUT = 0.02
-DIALOGUE_FLOORS = {"topic_accuracy": 0.88, "carried_entity_accuracy": 0.85}
+DIALOGUE_FLOORS = {"topic_accuracy": 0.91, "carried_entity_accuracy": 0.85}
 
 
 def _training_texts():

@@ -564,7 +564,10 @@ CONDITIONS: Dict[str, Tuple[str, List[str]]] = {
     "A95.9": ("yellow fever", []),
     "B00.1": ("cold sores", ["cold sore", "fever blister", "fever blisters"]),
     "B07": ("warts", ["wart", "verruca", "verrucas", "plantar wart"]),
-    "B08.4": ("hand foot and mouth disease", ["hand, foot and mouth disease", "hand foot mouth", "hfmd"]),
+    "B08.4": (
+        "hand foot and mouth disease",
+        ["hand, foot and mouth disease", "hand foot mouth", "hfmd", "hand foot and mouth", "hand, foot and mouth"],
+    ),
     "B08.3": ("fifth disease", ["slapped cheek", "slapped cheek syndrome", "erythema infectiosum", "parvovirus"]),
     "B08.2": ("roseola", ["sixth disease", "exanthema subitum"]),
     "B08.0": ("monkeypox", ["mpox"]),
@@ -707,6 +710,24 @@ CONDITIONS: Dict[str, Tuple[str, List[str]]] = {
             "gastro-oesophageal reflux disease",
             "reflux disease",
             "silent reflux",
+            "reflux",
+            "infant reflux",
+        ],
+    ),
+    # Benign lumps people ask about that are not IMT (scope development set 4, 2026-12-02).
+    "D17": ("lipoma", ["lipomas", "fatty lump", "fatty lumps"]),
+    "L72.1": ("sebaceous cyst", ["sebaceous cysts", "epidermoid cyst", "epidermal cyst", "pilar cyst"]),
+    "M67.4": ("ganglion cyst", ["ganglion cysts", "wrist ganglion"]),
+    "D24": ("fibroadenoma", ["fibroadenomas", "breast fibroadenoma"]),
+    "D18.0": (
+        "haemangioma",
+        [
+            "hemangioma",
+            "haemangiomas",
+            "hemangiomas",
+            "strawberry haemangioma",
+            "strawberry hemangioma",
+            "strawberry mark",
         ],
     ),
     "K30": ("indigestion", ["functional dyspepsia"]),
@@ -850,6 +871,9 @@ CONDITIONS: Dict[str, Tuple[str, List[str]]] = {
 # ICD-10 codes these by site; the code given is the usual one. Curated (lay names and
 # abbreviations, including the ALK-driven cancers that share drugs with IMT).
 CURATED_CANCERS: List[Tuple[str, str, List[str]]] = [
+    # Carcinoma in situ (D05, D06), asked about as cancers.
+    ("ductal carcinoma in situ", "D05.1", ["dcis", "lobular carcinoma in situ", "lcis"]),
+    ("cervical intraepithelial neoplasia", "D06", ["cin3", "cin 3", "cin2", "cin 2", "cin1", "cin 1", "cgin"]),
     # The pivotal trials of ALK/ROS1 inhibitors in lung cancer are named as its aliases:
     # "the CROWN trial results" is a lung-cancer question.
     (
@@ -1062,6 +1086,10 @@ DRUGS: List[Tuple[str, str, List[str]]] = [
         "J30",
         ["loratadine", "fexofenadine", "zyrtec", "claritin", "allegra", "antihistamine", "antihistamines"],
     ),
+    # Vaccines (ICD-10's "need for immunization" codes); a vaccine during IMT treatment names
+    # the IMT drug or asks about it with the user's own ("can she have it while on crizotinib?").
+    ("hpv vaccine", "Z25.8", ["gardasil", "cervarix", "hpv jab", "hpv vaccination"]),
+    ("tetanus vaccine", "Z23.5", ["tetanus booster", "tetanus jab", "tetanus shot", "tdap", "dtap"]),
     ("epinephrine auto-injector", "T78.2", ["epipen", "epi-pen", "adrenaline pen", "adrenaline auto-injector"]),
     ("omalizumab", "J45", ["xolair", "mepolizumab", "nucala", "benralizumab", "dupilumab", "dupixent"]),
     # stomach and bowel
@@ -1550,7 +1578,7 @@ EXACT_FORMS: Dict[str, List[str]] = {
     "haemolytic uraemic syndrome": ["HUS"],
     "borderline personality disorder": ["BPD"],
     "pulmonary hypertension": ["PAH"],
-    "spinal muscular atrophy": ["SMA"],
+    # not SMA: in IMT's pathology it is smooth muscle actin ("SMA and desmin positive?")
     "adrenocortical carcinoma": ["ACC"],
     "cancer of unknown primary": ["CUP"],
 }

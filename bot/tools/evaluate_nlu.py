@@ -55,7 +55,9 @@ def evaluate(
     tp = fp = fn = 0
     with api_session(token) as session:
         for example in examples:
-            parsed = session.post(f"{url}/model/parse", json={"text": example["text"]}, timeout=30).json()
+            response = session.post(f"{url}/model/parse", json={"text": example["text"]}, timeout=30)
+            response.raise_for_status()  # a rate limit or a wrong token is no intent to score
+            parsed = response.json()
             intent = (parsed.get("intent") or {}).get("name")
             entities = [
                 (e["entity"], e.get("value"), e.get("role"))

@@ -2,7 +2,9 @@
 
 Out: a question naming another condition, cancer or non-IMT drug without IMT
 (knowledge/scope.py) becomes `out_of_scope`. In: a question the classifier sent out of
-scope or to the fallback, that names IMT, or names no other condition and comes close to a
+scope or to the fallback, that names IMT, names another condition the scope rules keep in
+(a comparison with the user's own tumour, an interaction with the user's own drug), or
+names no other condition and comes close to a
 question the knowledge base answers (knowledge/ranker.py) or asserts a false belief it
 corrects (knowledge/premises.py), becomes a question on the topic of the entry that answers it:
 "deaths in Coffin 1995?" is about IMT whatever the classifier thought. A continuation that
@@ -25,7 +27,7 @@ from knowledge.context import FACETS, TOPIC_INTENTS
 from knowledge.loader import get_knowledge_base
 from knowledge.premises import detect_premise
 from knowledge.ranker import EntryRanker, get_ranker
-from knowledge.scope import OUT_OF_SCOPE_INTENT, is_out_of_scope, names_imt
+from knowledge.scope import OUT_OF_SCOPE_INTENT, is_out_of_scope, names_imt, other_conditions
 from nlu.components.intent_override import NonTrainableComponent, override_intent
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -81,8 +83,11 @@ class ScopeGate(NonTrainableComponent):
                 names_imt_terms = guessed == FALLBACK_INTENT and any(e.get("entity") in FACETS for e in entities)
                 needed = MIN_CLOSENESS_WITH_IMT_TERMS if names_imt_terms else MIN_CLOSENESS_TO_ANSWER
                 # "Is IMT related to lung cancer?": a question that names IMT is about IMT, however
-                # far it is from the questions the knowledge base answers.
-                if closeness >= needed or names_imt(text):
+                # far it is from the questions the knowledge base answers; so is one that names
+                # another condition only to compare the user's own tumour with it ("is this
+                # related to the ALK lung cancer my aunt had?") or to ask about it with the
+                # user's own drug: the scope rules kept it in.
+                if closeness >= needed or names_imt(text) or other_conditions(entities):
                     override_intent(message, TOPIC_INTENTS[ranking[0].entry.topic], closeness)
                     continue
                 # "my surgeon got it all out, so it's gone for good, right?": a false belief
