@@ -39,6 +39,7 @@ class ScopeCues(BaseModel):
     """knowledge/scope_cues.yml: IMT's names, the comparison cues and IMT's targeted drugs."""
 
     subject: str
+    own_subject: str
     imt_names: List[Cue]
     comparison_cues: List[Cue]
     tumour_context: List[Cue]
@@ -52,7 +53,7 @@ class ScopeCues(BaseModel):
         extra = "forbid"
 
     def expand(self, cue: Cue) -> str:
-        return cue.pattern.replace("{subject}", self.subject)
+        return cue.pattern.replace("{subject}", self.subject).replace("{own}", self.own_subject)
 
 
 @functools.lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ SCOPE_SETS = Path(__file__).resolve().parent / "scope"
 # Dev4 (a fourth writer, 2026-12-02): 0.755 / 0.108 fresh (comparisons of the user's own
 # tumour with another cancer sent out); 0.810 (150/185) / 0.008 (1/120) after the comparison,
 # association and interaction cues and the benign lumps, carcinoma in situ and vaccines joined
-# the vocabulary. Held-out, offline, the same day: 0.949 / 0.000 (false-out was 0.018).
+# the vocabulary. Held-out, offline, the same day: 0.949 / 0.009 (false-out was 0.018).
 BARS = {
     "dev.yml": (0.95, 0.02),
     "dev2.yml": (0.99, 0.0),
@@ -118,9 +118,16 @@ def test_imt_words_and_symptoms_are_not_other_conditions(text):
         ("how can they be certain it's not a lymphoma", False),
         ("her bowel tumour wasn't bowel cancer, so why the scans?", False),
         ("would the lung cancer results apply to my daughter's tumour?", False),
-        ("the same gene change as in neuroblastoma, does it matter?", False),
+        ("her tumour has the same gene change as neuroblastoma, does it matter?", False),
+        ("does breast cancer have the same gene change as ovarian cancer", True),
+        ("my dad is on a breast cancer drug, what are its side effects", True),
+        ("does chemo work as well for kids as for adults with leukaemia", True),
         ("my grandson has leukaemia, which drug will he get?", True),
         ("why is she on an adult lung cancer drug at her age?", False),
+        # a treatment or a case is the user's own only with a possessive
+        ("what's the treatment like for breast cancer", True),
+        ("is the treatment for leukaemia similar to other chemo", True),
+        ("is our case like the lymphoma one the nurse mentioned?", False),
         # IMT pathology's SMA is smooth muscle actin, not spinal muscular atrophy.
         ("SMA positive but desmin negative, typical?", False),
         ("DCIS, is a mastectomy needed?", True),
