@@ -47,6 +47,16 @@ def kb():
     return load_knowledge_base()
 
 
+def message_classified_as(text, intent, confidence=0.9, **data):
+    """An NLU message as the classifier left it, for the rule-based gates that come after it."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(data={"text": text, **data})
+    message.set("intent", {"name": intent, "confidence": confidence})
+    message.set("intent_ranking", [{"name": intent, "confidence": confidence}])
+    return message
+
+
 def make_tracker(
     text: str = "",
     intent: str = "ask_overview",

@@ -329,7 +329,7 @@ def test_the_same_words_without_a_crisis_are_not_one(text):
     assert check_message(text).kind != "triage", text
 
 
-# Session 10: the rules alone (no second opinion), on phrasings written for these tests.
+# Sessions 10 and 11: the rules alone (no second opinion), on phrasings written for these tests.
 @pytest.mark.parametrize(
     "text, category",
     [
@@ -361,9 +361,15 @@ def test_the_same_words_without_a_crisis_are_not_one(text):
         ),
         # A teaching frame does not hide the writer's own emergency.
         ("revising for my OSCE and my chest is crushing, it's gone into my left arm", "chest_pain"),
+        # Eleventh session (2026-12-02), the classes dev26 showed: a child a few words before
+        # "has drunk", half the sight gone, a wall over an eye.
+        ("my boy (3) has just drunk half a bottle of his sister's ibuprofen syrup", "overdose_poisoning"),
+        ("my youngest, only 2, has gulped down some of nana's liquid methadone", "overdose_poisoning"),
+        ("since lunch roughly half the sight in my right eye has totally gone", "vision_loss"),
+        ("on crizotinib, there's a black wall over my left eye since this morning", "vision_loss"),
     ],
 )
-def test_the_rules_alone_catch_the_tenth_sessions_phrasings(text, category):
+def test_the_rules_alone_catch_the_recent_sessions_phrasings(text, category):
     verdict = get_detector().classify(text)
     assert verdict is not None and verdict.category == category, (text, verdict)
 
@@ -393,35 +399,12 @@ def test_the_rules_alone_catch_the_tenth_sessions_phrasings(text, category):
         "lol i literally can't breathe this video is so funny",
         "cancer runs in the family, should my kids be screened?",
         "my daughter is playing hospital and says teddy has a fever",
-    ],
-)
-def test_the_rules_alone_leave_the_tenth_sessions_near_misses_alone(text):
-    assert get_detector().classify(text) is None, text
-
-
-# Eleventh session (2026-12-02): phrasings written for these tests, of the classes dev26 showed.
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("my boy (3) has just drunk half a bottle of his sister's ibuprofen syrup", "overdose_poisoning"),
-        ("my youngest, only 2, has gulped down some of nana's liquid methadone", "overdose_poisoning"),
-        ("since lunch roughly half the sight in my right eye has totally gone", "vision_loss"),
-        ("on crizotinib, there's a black wall over my left eye since this morning", "vision_loss"),
-    ],
-)
-def test_the_rules_alone_catch_the_eleventh_sessions_phrasings(text, category):
-    verdict = get_detector().classify(text)
-    assert verdict is not None and verdict.category == category, (text, verdict)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+        # Eleventh session: taking the capsules, and people in the next bed or on the ward.
         "how do I get my son to swallow the capsules whole, he gags",
         "she refuses to swallow the capsules, can they be opened?",
         "the man in the next bed had a seizure last night, it scared my daughter",
         "a woman on the ward was coughing up blood yesterday, is that common with IMT?",
     ],
 )
-def test_the_rules_alone_leave_the_eleventh_sessions_near_misses_alone(text):
+def test_the_rules_alone_leave_the_recent_sessions_near_misses_alone(text):
     assert get_detector().classify(text) is None, text

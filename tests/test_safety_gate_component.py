@@ -3,6 +3,7 @@
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.components.safety_gate import GATE_KEY, InputGuard, SafetyGate
+from tests.conftest import message_classified_as
 
 
 def _through_gate(text, classifier_intent, ranking):
@@ -74,9 +75,7 @@ def _through_scope_gate(text, classifier_intent):
     from nlu.components.imt_entities import find_entities
     from nlu.components.scope_gate import ScopeGate
 
-    message = Message(data={"text": text, "entities": find_entities(text)})
-    message.set("intent", {"name": classifier_intent, "confidence": 0.6})
-    message.set("intent_ranking", [{"name": classifier_intent, "confidence": 0.6}])
+    message = message_classified_as(text, classifier_intent, 0.6, entities=find_entities(text))
     ScopeGate().process([message])
     return message.get("intent")["name"]
 
@@ -144,9 +143,7 @@ def test_scope_gate_builds_the_premise_detector_only_for_a_message_that_asserts(
 def _through_statement_gate(text, classifier_intent):
     from nlu.components.statement_gate import StatementGate
 
-    message = Message(data={"text": text})
-    message.set("intent", {"name": classifier_intent, "confidence": 0.9})
-    message.set("intent_ranking", [{"name": classifier_intent, "confidence": 0.9}])
+    message = message_classified_as(text, classifier_intent)
     StatementGate().process([message])
     return message.get("intent")["name"]
 

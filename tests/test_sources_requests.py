@@ -5,18 +5,15 @@ for these tests."""
 import asyncio
 
 import pytest
-from rasa.shared.nlu.training_data.message import Message
 
 from actions.actions import ActionAnswer, ActionShowSources
 from knowledge.ranker import get_ranker, load_retrieval_vocabulary
 from nlu.components.sources_gate import SourcesGate
-from tests.conftest import DOMAIN, make_tracker
+from tests.conftest import DOMAIN, make_tracker, message_classified_as
 
 
 def _gate(text, guessed):
-    message = Message(data={"text": text})
-    message.set("intent", {"name": guessed, "confidence": 0.7})
-    message.set("intent_ranking", [{"name": guessed, "confidence": 0.7}])
+    message = message_classified_as(text, guessed, 0.7)
     SourcesGate().process([message])
     return message.get("intent")["name"]
 
