@@ -28,7 +28,7 @@ from bot.tools.evaluate_dialogues import load_dialogues, run_dialogue, summarize
 DIALOGUES = Path(__file__).resolve().parent / "dialogues"
 FLOORS = {
     "dev.yml": {"carried_entity_accuracy": 0.93, "topic_accuracy": 0.84},
-    "dev2.yml": {"carried_entity_accuracy": 0.84, "topic_accuracy": 0.82},
+    "dev2.yml": {"carried_entity_accuracy": 0.84, "topic_accuracy": 0.83},
     "dev3.yml": {"carried_entity_accuracy": 0.93, "topic_accuracy": 0.87},
 }
 

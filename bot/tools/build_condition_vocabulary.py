@@ -714,6 +714,8 @@ CONDITIONS: Dict[str, Tuple[str, List[str]]] = {
             "infant reflux",
         ],
     ),
+    "N87.0": ("", ["cin1", "cin 1"]),
+    "N87.1": ("", ["cin2", "cin 2"]),
     # Benign lumps people ask about that are not IMT (scope development set 4, 2026-12-02).
     "D17": ("lipoma", ["lipomas", "fatty lump", "fatty lumps"]),
     "L72.1": ("sebaceous cyst", ["sebaceous cysts", "epidermoid cyst", "epidermal cyst", "pilar cyst"]),
@@ -872,8 +874,10 @@ CONDITIONS: Dict[str, Tuple[str, List[str]]] = {
 # abbreviations, including the ALK-driven cancers that share drugs with IMT).
 CURATED_CANCERS: List[Tuple[str, str, List[str]]] = [
     # Carcinoma in situ (D05, D06), asked about as cancers.
-    ("ductal carcinoma in situ", "D05.1", ["dcis", "lobular carcinoma in situ", "lcis"]),
-    ("cervical intraepithelial neoplasia", "D06", ["cin3", "cin 3", "cin2", "cin 2", "cin1", "cin 1", "cgin"]),
+    ("ductal carcinoma in situ", "D05.1", ["dcis"]),
+    ("lobular carcinoma in situ", "D05.0", ["lcis"]),
+    # CIN 3 is carcinoma in situ (D06); CIN 1 and 2 are dysplasia (N87.0, N87.1, in CONDITIONS).
+    ("cervical intraepithelial neoplasia", "D06", ["cin3", "cin 3", "cgin"]),
     # The pivotal trials of ALK/ROS1 inhibitors in lung cancer are named as its aliases:
     # "the CROWN trial results" is a lung-cancer question.
     (
