@@ -151,7 +151,9 @@ def answer_in_context(
     # "what about its side effects?" follows up the question before; "in general, ..." does not.
     refers_back = bool(earlier) and ranker.refers_back(question)
     before = from_slots(tracker.current_slot_values())
-    context = next_context(before, intent, entities, refers_back, ranker.starts_afresh(question))
+    context = next_context(
+        before, intent, entities, refers_back, ranker.starts_afresh(question), ranker.implied_population(question)
+    )
     if intent == DETAIL_INTENT and before.topic is None:
         return note_details(dispatcher, context)
     payload = compose_answer(

@@ -116,6 +116,7 @@ def next_context(
     entities: List[Dict[str, Any]],
     refers_back: bool = False,
     starts_afresh: bool = False,
+    implied_population: Optional[str] = None,
 ) -> Context:
     """Apply one user message to the context.
 
@@ -123,6 +124,8 @@ def next_context(
     question switches the topic, a follow-up (inform) keeps it. `refers_back` ("what about
     its side effects?") marks a new question as following up the one before, and
     `starts_afresh` ("in general, ...") forgets every facet the message does not name.
+    `implied_population` (children, for "my son" without an age) applies only while no
+    population has been named: it never replaces one.
     A gene named without a status in a question ("ALK IHC", "an ALK inhibitor") names a
     test or a drug class, not the tumour's type: it applies to its own question and is not
     carried.
@@ -135,6 +138,8 @@ def next_context(
     if not kept.get("biomarker_status"):
         kept.update(biomarker=None, biomarker_status=None)
     remembered = (kept["biomarker"], kept["biomarker_status"])
+    if implied_population and not named.get("population") and not kept.get("population"):
+        kept["population"] = implied_population
     if intent in INTENT_TOPICS:
         topic: Optional[Topic] = INTENT_TOPICS[intent]
         follows_up = refers_back

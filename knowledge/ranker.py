@@ -71,6 +71,10 @@ class RetrievalVocabulary(BaseModel):
     question_cues: List[str]
     narrative_cues: List[str]
     background_words: List[StrictStr]
+    detail_words: List[StrictStr]
+    result_words: List[StrictStr]
+    child_kin_cues: List[str]
+    grown_kin_cues: List[str]
 
     @validator(
         "premise_cues",
@@ -83,6 +87,8 @@ class RetrievalVocabulary(BaseModel):
         "sources_request_cues",
         "question_cues",
         "narrative_cues",
+        "child_kin_cues",
+        "grown_kin_cues",
     )
     def _compiles(cls, cues: List[str]) -> List[str]:
         _any_of(cues)
@@ -137,6 +143,21 @@ class RetrievalVocabulary(BaseModel):
     @functools.cached_property
     def narrative_cue(self) -> re.Pattern[str]:
         return _any_of(self.narrative_cues)
+
+    @functools.cached_property
+    def child_kin_cue(self) -> re.Pattern[str]:
+        return _any_of(self.child_kin_cues)
+
+    @functools.cached_property
+    def grown_kin_cue(self) -> re.Pattern[str]:
+        return _any_of(self.grown_kin_cues)
+
+
+# A bare finding is short: a longer message without a question mark usually asks one.
+DETAIL_MAX_WORDS = 8
+# "8", "1.1", "2.1x", "45yo", "250mg": a number with at most a short unit.
+_MEASUREMENT = re.compile(r"\d+(?:\.\d+)?[a-z]{0,3}")
+_NAMES_THE_TUMOUR = re.compile(r"\b(?:imts?|inflammatory myofibroblastic)\b", re.IGNORECASE)
 
 
 def _any_of(cues: List[str]) -> re.Pattern[str]:
@@ -234,6 +255,9 @@ class Analyzer:
         """The text with its ages ("8 year old", "14 y/o") as the population they fall in:
         their numbers would match entries only by chance (a year, a percentage)."""
         return self._age.sub(f" {population or ''} ", text)
+
+    def names_an_age(self, text: str) -> bool:
+        return self._age.search(text) is not None
 
     def with_facets(self, text: str, values: Mapping[str, Optional[str]]) -> str:
         """The text with its names of the given facets replaced by the given values (None
@@ -368,7 +392,10 @@ class EntryRanker:
         self._fresh_start = vocabulary.fresh_start_cue
         self._question_cue = vocabulary.question_cue
         self._narrative_cue = vocabulary.narrative_cue
+        self._child_kin, self._grown_kin = vocabulary.child_kin_cue, vocabulary.grown_kin_cue
         self._background = frozenset(self.analyzer.terms(" ".join(vocabulary.background_words)))
+        self._results = frozenset(self.analyzer.terms(" ".join(vocabulary.result_words)))
+        self._details = frozenset(self.analyzer.terms(" ".join(vocabulary.detail_words))) | self._results
         self.entries = list(kb.entries)
         documents = [_entry_document(e) for e in self.entries]
         claim_documents = [_claim_document(kb, c) for e in self.entries for c in e.claims]
@@ -525,6 +552,14 @@ class EntryRanker:
         "its" or "the drug" ("what about its side effects?")."""
         return self.continues(question) or bool(self._back_reference.search(question))
 
+    def implied_population(self, message: str) -> Optional[str]:
+        """Children, when a parent writes of "my son" or "our daughter" without an age: how
+        parents of the children this tumour mostly affects write. The answer says whom it
+        is for ("Answering for: children"), so a parent of an adult can say so."""
+        if self._grown_kin.search(message):
+            return None
+        return "pediatric" if self._child_kin.search(message) else None
+
     def starts_afresh(self, question: str) -> bool:
         """Whether the question leaves the conversation's facets behind ("in general, ...")."""
         return bool(self._fresh_start.search(question))
@@ -559,10 +594,31 @@ class EntryRanker:
         son is 12", "they found a mass in her pelvis and the biopsy says IMT")."""
         # Apostrophes dropped as in `tokens`: "she's 40 kg" reads "shes 40 kg".
         plain = message.replace("'", "").replace("\u2019", "")
-        if self._question_cue.search(plain) or not self._narrative_cue.search(plain):
+        if self._question_cue.search(plain):
             return False
-        terms = [t for t in self.analyzer.content_terms(message) if not t.isdigit()]
-        return all(t in self._background for t in terms)
+        if self._narrative_cue.search(plain):
+            terms = [t for t in self.analyzer.content_terms(message) if not _MEASUREMENT.fullmatch(t)]
+            return all(t in self._background or t in self._details for t in terms)
+        return self._tells_only_details(message)
+
+    def _tells_only_details(self, message: str) -> bool:
+        """A clinician's bare finding with no one named ("ALK pos by FISH, IHC equivocal",
+        "BSA 1.1 m2", "45 yo male, lung primary"): short, and nothing but measurements,
+        results and the names of drugs, genes and sites."""
+        words = message.split()
+        # "ALK positive IMT", "lung IMT": the tumour named alone asks about it.
+        if not words or len(words) > DETAIL_MAX_WORDS or _NAMES_THE_TUMOUR.search(message):
+            return False
+        terms = self.analyzer.content_terms(message)
+        said = [t for t in terms if not _MEASUREMENT.fullmatch(t)]
+        # A result or a measurement, not a name or a topic alone ("alectinib", "relapse" ask
+        # about them).
+        found = (
+            len(said) < len(terms)
+            or self.analyzer.names_an_age(message)
+            or any(t in self._results for t in self.analyzer.terms(message))
+        )
+        return found and all(t in self._background or t in self._details for t in said)
 
     def only_names_facets(self, question: str) -> bool:
         """Whether the question says nothing but entity names and ages ("and for kids?")."""

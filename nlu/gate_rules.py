@@ -259,6 +259,10 @@ _HOW_IT_IS_TAKEN = re.compile(
     r"|\bat\s+bedtime\b|\bbefore\s+bed\b|\bin\s+the\s+evening\b"
     r"|\b(?:i|we|you|he|she|they)(?:'re|'m|\s+are|\s+am|\s+is|\s+was|\s+were)\s+(?:\d+\s+)?(?:\w+\s+)?late\b"
     r"|\b(?:late|missed|forgotten|vomited)\s+(?:a\s+)?doses?\b"
+    r"|\b(?:forgot|forget|missed|skipped)\s+(?:(?:this|last|tonight'?s|today'?s|yesterday'?s|his|her|my|the|a)\s+)?"
+    r"(?:(?:morning'?s|evening'?s|night'?s|mornings|evenings)\s+)?(?:dose|tablet|capsule|pill)s?\b"
+    # "can he have grapefruit juice while on xalkori?": whether two things go together.
+    r"|\b(?:while|whilst|when)\s+(?:(?:he|she|i|we|they)(?:'s|\s+is|\s+am|'m|\s+are|'re)?\s+)?(?:on|taking|using)\b"
     r"|^\W*how\s+(?:do|can|could)\s+(?:i|we)\b",
     re.IGNORECASE,
 )

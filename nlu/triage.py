@@ -83,6 +83,10 @@ class TriageVerdict:
     # The matched words' own clause says it is happening now ("since this morning", "is
     # coughing"): the classifier's veto does not apply to such a match.
     now: bool = field(default=False, compare=False)
+    # An urgent category the rules also found: what is left when the classifier vetoes the
+    # emergency ("flashes at the edge of my vision when the room goes dark" is not sight lost,
+    # but the flashes are still worth a call today).
+    urgent_too: Optional[str] = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -325,23 +329,44 @@ class TriageDetector:
 
     @staticmethod
     def _progressive(clause: Span) -> bool:
-        """ "my son is coughing", "she isn't breathing": someone living it now. "is coughing up
-        blood a symptom?" starts with its verb: a question, not a report."""
+        """ "my son is coughing", "she isn't breathing", "been coughing up blood for weeks":
+        someone living it now. "is coughing up blood a symptom?" starts with its verb: a
+        question, not a report."""
         doc = clause.doc
         for t in clause:
-            if not (t.lower_.endswith("ing") and t.i > clause.start + 1) or t.lower_ in NOUNS_IN_ING:
+            if not t.lower_.endswith("ing") or t.lower_ in NOUNS_IN_ING:
+                continue
+            if t.i > clause.start and doc[t.i - 1].lower_ == "been" and TriageDetector._been_reported(clause, t.i - 1):
+                return True
+            if t.i <= clause.start + 1:
                 continue
             before = [doc[i].lower_ for i in range(max(clause.start + 1, t.i - 2), t.i)]
             if before[-1] in PRESENT_BE or (len(before) == 2 and before[0] in PRESENT_BE and before[1] == "not"):
                 return True
         return False
 
+    @staticmethod
+    def _been_reported(clause: Span, been: int) -> bool:
+        """ "been coughing ..." opening a clause, or "I've / she has been coughing": a report.
+        "has anyone been coughing ...?" asks about others."""
+        doc = clause.doc
+        if been == clause.start:
+            return True
+        if been - 2 < clause.start:
+            return False
+        return doc[been - 1].lower_ in {"'ve", "have", "has", "'s"} and doc[been - 2].lower_ in PERSONAL
+
     def _general_question(self, clause: Span, sent: Span, labels: Set[str]) -> bool:
         if "hypothetical" in labels:
             return True
         personal = any(t.lower_ in PERSONAL for t in clause)
         sentence_personal = any(t.lower_ in PERSONAL for t in sent)
-        if "general" in labels and not sentence_personal and sent.text.rstrip().endswith("?"):
+        if (
+            "general" in labels
+            and not sentence_personal
+            and sent.text.rstrip().endswith("?")
+            and not self._progressive(clause)
+        ):
             return True  # "febrile neutropenia threshold for patients on ...": a clinical question
         if self._progressive(clause) or not (self._starts_question(clause) or self._starts_question(sent)):
             return False
@@ -647,7 +672,9 @@ class TriageDetector:
         # the past is taken now: "102 degree fever, started ceritinib last month" is not for the
         # classifier to veto.
         now = any(m.category == best.category and (m.is_reading or self._now_in_clause(doc, m, hits)) for m in kept)
-        return TriageVerdict(level_of[best.category], best.category, now), harmless
+        urgent = [m for m in kept if level_of[m.category] == TriageLevel.urgent]
+        urgent_too = min(urgent, key=lambda m: order[m.category]).category if urgent else None
+        return TriageVerdict(level_of[best.category], best.category, now, urgent_too), harmless
 
     def explain(self, text: str) -> List[Tuple[str, str, Optional[str]]]:
         """(category, matched words, dismissed?) for every match: for tuning on the dev set."""

@@ -243,6 +243,8 @@ def combine(
         # A match its own clause places in the present ("melaena since this morning") is
         # never vetoed: the classifier may simply not know the word.
         if not rules.now and rules.category not in opinion.never_vetoed and p_alarm < opinion.veto_below:
+            if rules.urgent_too and p_alarm + p_urgent >= opinion.urgent_veto_below:
+                return TriageVerdict(TriageLevel.urgent, rules.urgent_too)
             return None
         # An emergency someone brought on themselves on purpose ("took a bunch of pills to
         # not wake up") gets the crisis reply, which also says to call the emergency number.

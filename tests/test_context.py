@@ -1,6 +1,8 @@
 """Context carry-over rules: new questions switch topic, follow-ups keep it, facets carry until replaced."""
 
 from knowledge.context import Context, from_slots, next_context
+from knowledge.loader import get_knowledge_base
+from knowledge.ranker import get_ranker
 from knowledge.schema import Audience, Topic
 
 
@@ -104,3 +106,18 @@ def test_a_bare_gene_in_a_question_keeps_the_tumours_gene_remembered():
     assert (slots["biomarker"], slots["biomarker_status"]) == ("ALK", "positive")
     after = next_context(from_slots(slots), "ask_prognosis", [])
     assert (after.biomarker, after.biomarker_status) == ("ALK", "positive")
+
+
+def test_a_parents_son_or_daughter_is_a_child_until_an_age_or_population_says_otherwise():
+    ranker = get_ranker(get_knowledge_base())
+    implied = ranker.implied_population("our daughter's IMT is in her bladder, what now?")
+    assert implied == "pediatric"
+    assert ranker.implied_population("my grown-up son has an IMT in his lung") is None
+    assert ranker.implied_population("is IMT more common in girls?") is None
+    ctx = next_context(Context(), "ask_overview", [], implied_population=implied)
+    assert ctx.population == "pediatric" and "population" not in ctx.named_now
+    # An age or a population named wins, now or later.
+    aged = [{"entity": "population", "value": "adult"}]
+    assert next_context(Context(), "ask_overview", aged, implied_population=implied).population == "adult"
+    adult = Context(topic=Topic.overview, population="adult")
+    assert next_context(adult, "ask_treatment", [], implied_population=implied).population == "adult"

@@ -27,8 +27,10 @@ from bot.tools.evaluate_dialogues import load_dialogues, run_dialogue, summarize
 
 DIALOGUES = Path(__file__).resolve().parent / "dialogues"
 FLOORS = {
-    "dev.yml": {"carried_entity_accuracy": 0.93, "topic_accuracy": 0.84},
-    "dev2.yml": {"carried_entity_accuracy": 0.84, "topic_accuracy": 0.83},
+    # A parent's "my son" read as a child (twelfth session): carried 0.945 -> 0.978 in dev.yml,
+    # 0.867 -> 0.920 in dev2.yml.
+    "dev.yml": {"carried_entity_accuracy": 0.96, "topic_accuracy": 0.84},
+    "dev2.yml": {"carried_entity_accuracy": 0.90, "topic_accuracy": 0.83},
     "dev3.yml": {"carried_entity_accuracy": 0.93, "topic_accuracy": 0.87},
 }
 

@@ -55,6 +55,7 @@ def test_questions_about_symptoms_are_not_red_flags(text):
         "should I lower my dose",
         "can we stop the xalkori before her holiday",
         "should he switch to alectinib after dinner tonight",
+        "should we stop the ibuprofen while he's on crizotinib",
     ],
 )
 def test_personal_treatment_decisions_are_caught(text):
@@ -74,6 +75,10 @@ def test_personal_treatment_decisions_are_caught(text):
         "should he take it before dinner or after",
         "we're 5 hours late with tonight's dose, do we still give it",
         "how can I get my son to swallow the capsules",
+        # whether two things go together, and a forgotten dose (twelfth session)
+        "can he have orange juice while he's on crizotinib",
+        "can I keep using my inhaler while taking alectinib?",
+        "forgot tonight's dose, what do I do now",
     ],
 )
 def test_general_questions_are_not_decisions(text):
@@ -367,6 +372,13 @@ def test_the_same_words_without_a_crisis_are_not_one(text):
         ("my youngest, only 2, has gulped down some of nana's liquid methadone", "overdose_poisoning"),
         ("since lunch roughly half the sight in my right eye has totally gone", "vision_loss"),
         ("on crizotinib, there's a black wall over my left eye since this morning", "vision_loss"),
+        # Twelfth session (2026-12-02), the classes dev27 showed: a count of ten or more
+        # swallowed, "been ...ing for weeks" told as one's own, a typo for "instead".
+        ("I swallowed about 25 of my sleeping tablets at midnight", "overdose_poisoning"),
+        ("he has had 12 of the 500 mg paracetamol since breakfast", "overdose_poisoning"),
+        ("took 3 capsules insted of 1 by misreading the box", "overdose_poisoning"),
+        ("been vomiting blood on and off since Sunday, is that usual with stomach IMT?", "bleeding"),
+        ("she's been coughing up blood all week, is that typical for lung IMT?", "bleeding"),
     ],
 )
 def test_the_rules_alone_catch_the_recent_sessions_phrasings(text, category):
@@ -404,6 +416,18 @@ def test_the_rules_alone_catch_the_recent_sessions_phrasings(text, category):
         "she refuses to swallow the capsules, can they be opened?",
         "the man in the next bed had a seizure last night, it scared my daughter",
         "a woman on the ward was coughing up blood yesterday, is that common with IMT?",
+        # Twelfth session: a usual count or an amount is a dose, not an overdose; idioms,
+        # fiction and a teaching question.
+        "I took 2 paracetamol for a headache, fine with alectinib?",
+        "took 250 mg of crizotinib at 8 like always",
+        "she had 3 tablets of prednisolone with breakfast as prescribed",
+        "has anyone been coughing up blood on lorlatinib?",
+        "these insurance forms are giving me a splitting headache",
+        "we laughed so hard I couldn't breathe at his joke",
+        "in the novel I'm reading the main character overdoses on her chemo, is that realistic?",
+        "teaching q: causes of sudden visual loss on an ALK inhibitor?",
+        "my son says he wants to die of embarrassment when I mention his moon face",
+        "my son says he 'wants to die' of embarrassment when I mention his moon face",
     ],
 )
 def test_the_rules_alone_leave_the_recent_sessions_near_misses_alone(text):

@@ -55,6 +55,12 @@ def test_a_message_that_only_tells_its_background_is_told_from_a_question(kb):
         "they found a mass in her pelvis and the biopsy says IMT",
         "My daughter started Alecensa last week",
         "she's 40 kg",
+        # A clinician's bare finding names no one (twelfth session): results, measurements.
+        "ROS1 rearranged by FISH, IHC weak",
+        "BSA 0.8 m2",
+        "creatinine 1.9x ULN",
+        "62 yo female, bladder primary",
+        "he had a partial response on the 3-month scan",
     ]
     asked = [
         "my son has an IMT in his lung, is it cancer?",
@@ -63,6 +69,12 @@ def test_a_message_that_only_tells_its_background_is_told_from_a_question(kb):
         "I'm worried it will come back",
         "lung imt in adults",  # shorthand for a question, about nobody in particular
         "surgery",
+        # A topic or a name alone asks about it; the tumour named asks about it.
+        "relapse",
+        "complete response",
+        "lorlatinib",
+        "ALK positive IMT",
+        "ALK IHC clone",
     ]
     assert [m for m in told if not ranker.tells_only_background(m)] == []
     assert [m for m in asked if ranker.tells_only_background(m)] == []

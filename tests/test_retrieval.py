@@ -46,18 +46,28 @@ RETRIEVAL = Path(__file__).resolve().parent / "retrieval"
 # writer who saw titles and claims only) measured 0.910/0.980 before any change (diagnosis
 # 0.882), 0.900/0.975 after (diagnosis 0.879) once 19 questions it shared with the other
 # sets were removed.
+# Twelfth session (2026-12-02): eleven diagnosis questions and one treatment question in the
+# entries (the classes a sixth development part missed: EIMS's markers and patients, which
+# ALK antibody, FISH for uterine IMT, NTRK tests, ROS1 partners), a parent's "my son" read as
+# a child, and the classifier retrained with a sixteenth writer's messages: trained NLU
+# 0.926/0.991 (diagnosis 0.857, dosing 0.908, overview 0.962, prognosis 0.961, side effects
+# 0.960, treatment 0.922), the bar met in every topic, so the trained NLU is held to it;
+# rules only 0.900/0.988 (diagnosis 0.857).
 BAR_TOP1, BAR_TOP3, BAR_TOPIC_TOP1 = 0.90, 0.97, 0.85
 FLOORS = {
     "rules only": {"all": (0.89, 0.98), "diagnosis": 0.83},
-    "trained NLU": {"diagnosis": 0.82},
+    "trained NLU": {},
     # The four development parts together (1,165 questions; dev4.yml, 240 questions by a
     # writer who saw titles and claims only, measured 0.921/0.996 through the NLU before use,
     # diagnosis 0.914 of 140), rules only on 2026-12-01: 0.906/0.979, diagnosis 0.895.
     # With dev5.yml (292 questions by a fifth such writer, 2026-12-02: 0.937/0.993 through
     # the NLU before use, diagnosis 0.936 of 110), rules only: 0.909/0.982, diagnosis 0.903.
+    # With dev6.yml (257 questions by a sixth such writer, half on diagnosis, 2026-12-02:
+    # 0.935/0.988 through the NLU before use, diagnosis 0.900 of 130), rules only:
+    # 0.915/0.984, diagnosis 0.910.
     "development, rules only": {"all": (0.90, 0.975), "diagnosis": 0.89},
 }
-DEVELOPMENT_PARTS = ("dev.yml", "dev2.yml", "dev3.yml", "dev4.yml", "dev5.yml")
+DEVELOPMENT_PARTS = ("dev.yml", "dev2.yml", "dev3.yml", "dev4.yml", "dev5.yml", "dev6.yml")
 
 
 @pytest.fixture(scope="module")

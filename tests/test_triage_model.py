@@ -63,6 +63,23 @@ def test_a_rule_match_in_the_present_is_never_vetoed():
     assert combine(undated, {"bleeding": 0.0}, taxonomy, words=12) is None
 
 
+def test_a_vetoed_emergency_leaves_the_urgent_words_the_rules_also_found():
+    detector = get_detector()
+    taxonomy = detector.taxonomy
+    flashes = "getting little flashes at the side of my vision whenever the room goes dark, on crizotinib"
+    verdict = detector.classify(flashes)
+    assert verdict is not None and verdict.urgent_too == "urgent_vision", verdict
+    undated = TriageVerdict(TriageLevel.emergency, "vision_loss", now=False, urgent_too="urgent_vision")
+    bar = taxonomy.second_opinion.urgent_veto_below
+    # Too unlikely to be sight lost, likely enough to be worth a call today.
+    assert combine(undated, {"vision_loss": 0.0, "urgent": bar}, taxonomy, words=14) == TriageVerdict(
+        TriageLevel.urgent, "urgent_vision"
+    )
+    assert combine(undated, {"vision_loss": 0.0, "urgent": 0.0}, taxonomy, words=14) is None
+    alone = TriageVerdict(TriageLevel.emergency, "vision_loss", now=False)
+    assert combine(alone, {"vision_loss": 0.0, "urgent": bar}, taxonomy, words=14) is None
+
+
 def test_words_the_rules_dismissed_need_more_confidence_to_flag():
     detector = get_detector()
     taxonomy = detector.taxonomy.copy(deep=True)

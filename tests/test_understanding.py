@@ -50,14 +50,17 @@ HERE = Path(__file__).resolve().parent / "understanding"
 ROOT = HERE.parents[1]
 # The writer was told not to annotate other conditions (the out-of-scope entity).
 UNANNOTATED = frozenset({"other_condition"})
+# Twelfth session (2026-12-02): 0.904 accuracy, 0.909 macro-F1, 0.880 out-of-scope recall,
+# 0.946 entity F1; dialogues 0.940 topic, 0.986 carried (0.871 before a parent's "my son" was
+# read as a child). The floors keep a little slack below.
 FLOORS = {
-    "intent_accuracy": 0.87,
-    "intent_macro_f1": 0.88,
-    "out_of_scope_recall": 0.82,
+    "intent_accuracy": 0.89,
+    "intent_macro_f1": 0.895,
+    "out_of_scope_recall": 0.86,
     "entity_f1": 0.93,
 }
 MAX_IN_SCOPE_SENT_OUT = 0.02
-DIALOGUE_FLOORS = {"topic_accuracy": 0.91, "carried_entity_accuracy": 0.85}
+DIALOGUE_FLOORS = {"topic_accuracy": 0.93, "carried_entity_accuracy": 0.97}
 
 
 def _training_texts():

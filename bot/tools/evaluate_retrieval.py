@@ -79,7 +79,9 @@ class Understanding:
             parsed = self.parse(text)
             refers_back = index > 0 and self.ranker.refers_back(text)
             fresh = self.ranker.starts_afresh(text)
-            context = next_context(context, parsed["intent"]["name"], parsed.get("entities") or [], refers_back, fresh)
+            implied = self.ranker.implied_population(text)
+            entities = parsed.get("entities") or []
+            context = next_context(context, parsed["intent"]["name"], entities, refers_back, fresh, implied)
             if index < len(messages) - 1:
                 earlier = self.previous_question(messages[:index])
                 confidence = self.topic_confidence(text)
