@@ -37,6 +37,7 @@ from sklearn.svm import LinearSVC
 
 from knowledge.context import FACETS, Context
 from knowledge.schema import Claim, Entry, KnowledgeBase, Topic
+from knowledge.scope import names_imt
 from knowledge.vocabulary import ENTITY_TYPES, load_vocabulary
 
 Scores = npt.NDArray[np.float64]  # one score per entry, in knowledge-base order
@@ -157,7 +158,6 @@ class RetrievalVocabulary(BaseModel):
 DETAIL_MAX_WORDS = 8
 # "8", "1.1", "2.1x", "45yo", "250mg": a number with at most a short unit.
 _MEASUREMENT = re.compile(r"\d+(?:\.\d+)?[a-z]{0,3}")
-_NAMES_THE_TUMOUR = re.compile(r"\b(?:imts?|inflammatory myofibroblastic)\b", re.IGNORECASE)
 
 
 def _any_of(cues: List[str]) -> re.Pattern[str]:
@@ -607,7 +607,7 @@ class EntryRanker:
         results and the names of drugs, genes and sites."""
         words = message.split()
         # "ALK positive IMT", "lung IMT": the tumour named alone asks about it.
-        if not words or len(words) > DETAIL_MAX_WORDS or _NAMES_THE_TUMOUR.search(message):
+        if not words or len(words) > DETAIL_MAX_WORDS or names_imt(message):
             return False
         terms = self.analyzer.content_terms(message)
         said = [t for t in terms if not _MEASUREMENT.fullmatch(t)]
