@@ -169,6 +169,9 @@ class Context(BaseModel):
     # patient. Dismisses a match (never self-harm) whose clause has nothing of the writer's own
     # and nothing of now.
     teaching: List[str] = []
+    # "If I told you I had chest pain right now, would you call an ambulance?": a question about
+    # this assistant. Dismisses every match but self-harm's in its sentence.
+    asks_the_assistant: List[str] = []
 
 
 class SafetyTaxonomy(BaseModel):

@@ -263,7 +263,20 @@ _HOW_IT_IS_TAKEN = re.compile(
     r"(?:(?:morning'?s|evening'?s|night'?s|mornings|evenings)\s+)?(?:dose|tablet|capsule|pill)s?\b"
     # "can he have grapefruit juice while on xalkori?": whether two things go together.
     r"|\b(?:while|whilst|when)\s+(?:(?:he|she|i|we|they)(?:'s|\s+is|\s+am|'m|\s+are|'re)?\s+)?(?:on|taking|using)\b"
-    r"|^\W*how\s+(?:do|can|could)\s+(?:i|we)\b",
+    r"|^\W*how\s+(?:do|can|could)\s+(?:i|we)\b"
+    # Session 13 (a seventeenth and eighteenth writer's questions): the same time each day, a
+    # dose brought back up, a food or drink with the drug.
+    r"|\bat\s+the\s+same\s+time\b"
+    r"|\b(?:vomit(?:s|ed|ing)?|throws?\s+up|threw\s+up|thrown\s+up|sick\s+up)\b"
+    r"|\b(?:have|eat|drink)\s+(?:\w+\s+){0,3}?(?:grapefruit|alcohol|wine|beer|coffee|caffeine|st\.?\s*john'?s\s+wort)\b",
+    re.IGNORECASE,
+)
+# Not a treatment decision whatever verb it uses: an amount asked for ("how much Xalkori should
+# he get", "how much do we cut the crizotinib with itraconazole") is the label's dose, and
+# stopping the scans is when surveillance ends (prognosis).
+_NOT_A_DECISION = re.compile(
+    r"\bhow\s+(?:much|many\s+(?:mg|milligrams?|capsules?|tablets?|pills?))\b"
+    r"|\bstop\s+(?:the\s+|his\s+|her\s+|my\s+)?(?:scans?|imaging|follow[-\s]?ups?|surveillance|check[-\s]?ups?|monitoring|mris?|cts?)\b",
     re.IGNORECASE,
 )
 _CHANGES_TREATMENT = re.compile(
@@ -274,7 +287,7 @@ _CHANGES_TREATMENT = re.compile(
 
 
 def is_personal_decision(text: str) -> bool:
-    if not _DECISION_RE.search(text) or _GENERAL_HOW_TO.search(text):
+    if not _DECISION_RE.search(text) or _GENERAL_HOW_TO.search(text) or _NOT_A_DECISION.search(text):
         return False
     return not (_HOW_IT_IS_TAKEN.search(text) and not _CHANGES_TREATMENT.search(text))
 

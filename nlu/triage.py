@@ -72,6 +72,8 @@ SAT_AS_VERB_AFTER = {"has", "have", "had", "was", "were", "i", "he", "she", "we"
 # "at 11": a time. Not "around" or "by": "around 20 of them" is a count.
 CLOCK_BEFORE = {"at", "till", "until"}
 THRESHOLD_WORDS = {"cut", "cutoff", "threshold", "thresholds", "limit"}
+QUOTES = {'"', "\u201c", "\u201d"}
+WEATHER_WORDS = {"outside", "outdoors", "weather", "forecast", "shade", "heatwave"}
 TEMPERATURE_CUES = {"temperature", "fever", "febrile", "thermometer", "reading", "read", "temp", "degree", "degrees"}
 _NUMBER = re.compile(r"^(\d{2,3}(?:\.\d)?)(c|f)?$")
 
@@ -142,6 +144,7 @@ class TriageDetector:
             ("timing", context.timing_only),
             ("others", context.others_stories),
             ("teaching", context.teaching),
+            ("asks_the_assistant", context.asks_the_assistant),
         ):
             self._phrases.add(label, [self.nlp.make_doc(phrase) for phrase in phrases])
         self._negations = {self.lemma(word) for word in context.negations}
@@ -261,6 +264,16 @@ class TriageDetector:
         if any(self._is_negation(t) for t in [*before, *inside]):
             return True
         return self._in_negated_list(doc, match, clause)
+
+    @staticmethod
+    def _quoted(doc: Doc, match: _Match) -> bool:
+        """Inside quotation marks: an odd number of them before the match, one after it."""
+        before = sum(1 for t in doc[: match.start] if t.text in QUOTES)
+        return before % 2 == 1 and any(t.text in QUOTES for t in doc[match.end :])
+
+    def _negated_cue(self, doc: Doc, start: int) -> bool:
+        """A frame the writer denies is no frame: "real patient, not a vignette"."""
+        return any(self._is_negation(t) for t in doc[max(0, start - 2) : start])
 
     @staticmethod
     def _near(match: _Match, start: int, end: int) -> bool:
@@ -510,11 +523,17 @@ class TriageDetector:
             return "joking"
         if (
             match.category != "self_harm"
-            and any(label == "teaching" for label, _, _ in hits)
-            and not any(t.lower_ in WRITER for t in clause)
-            and not self._now_in_clause(doc, match, hits)
+            and any(label == "teaching" and not self._negated_cue(doc, start) for label, start, _ in hits)
+            and (
+                self._quoted(doc, match)  # "Quiz slide: 'a 60-year-old ... is talking nonsense'"
+                or (not any(t.lower_ in WRITER for t in clause) and not self._now_in_clause(doc, match, hits))
+            )
         ):
             return "teaching case"
+        if match.category != "self_harm" and any(
+            label == "asks_the_assistant" and sent.start <= start and end <= sent.end for label, start, end in hits
+        ):
+            return "a question about the assistant"
         if (
             match.category == self.taxonomy.context.timing_category
             and "timing" in labels
@@ -599,6 +618,8 @@ class TriageDetector:
                     continue
                 if any(t.lower_ in THRESHOLD_WORDS for t in doc[max(sent.start, token.i - 4) : token.i]):
                     continue  # "I read the cut-off is 38": a threshold, not a reading
+                if any(t.lower_ in WEATHER_WORDS for t in doc[token.i + 1 : min(sent.end, token.i + 4)]):
+                    continue  # "38 degrees outside in Seville": the weather, not a body
                 value = float(found.group(1))
                 # "101 degrees" arrives as 101c: above any Celsius reading, so Fahrenheit.
                 unit = "f" if value > 50 else (found.group(2) or "c")

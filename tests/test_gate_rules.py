@@ -79,6 +79,12 @@ def test_personal_treatment_decisions_are_caught(text):
         "can he have orange juice while he's on crizotinib",
         "can I keep using my inhaler while taking alectinib?",
         "forgot tonight's dose, what do I do now",
+        # How it is taken, an amount, the end of surveillance (thirteenth session)
+        "should he take it at the same time each day?",
+        "she vomited 10 minutes after her dose, should she take another one?",
+        "can I have a beer on lorlatinib",
+        "how much crizotinib should she get with her kidneys",
+        "after five clear years can we stop the scans?",
     ],
 )
 def test_general_questions_are_not_decisions(text):
@@ -379,6 +385,17 @@ def test_the_same_words_without_a_crisis_are_not_one(text):
         ("took 3 capsules insted of 1 by misreading the box", "overdose_poisoning"),
         ("been vomiting blood on and off since Sunday, is that usual with stomach IMT?", "bleeding"),
         ("she's been coughing up blood all week, is that typical for lung IMT?", "bleeding"),
+        # Thirteenth session, the classes dev28 showed: a method beside the thought of it, a
+        # count that would "not wake" someone, blue nails, breath lost halfway across a room,
+        # vomiting down to bile, yellow and acting drunk, a denied teaching frame.
+        ("exams went ok but I'm in my room with a blade thinking about it again", "self_harm"),
+        ("the thoughts about the rope in the shed keep coming back tonight", "self_harm"),
+        ("how many of these would it take to not wake up", "self_harm"),
+        ("his fingernails have gone a bit blue and he's puffing", "breathing"),
+        ("I'm winded walking from the bed to the bathroom and had to stop halfway", "breathing"),
+        ("constant vomiting since lunch and now it's only bile coming up", "severe_abdominal"),
+        ("mum looks yellow and is acting drunk though she hasn't touched a drop", "liver_failure"),
+        ("Real patient, not a vignette: sats 85% on air after the first brigatinib dose", "breathing"),
     ],
 )
 def test_the_rules_alone_catch_the_recent_sessions_phrasings(text, category):
@@ -428,6 +445,16 @@ def test_the_rules_alone_catch_the_recent_sessions_phrasings(text, category):
         "teaching q: causes of sudden visual loss on an ALK inhibitor?",
         "my son says he wants to die of embarrassment when I mention his moon face",
         "my son says he 'wants to die' of embarrassment when I mention his moon face",
+        # Thirteenth session: quoted emergencies in a teaching frame, fiction and films,
+        # questions about how this assistant answers, the weather, idioms.
+        'Quiz: "a 50-year-old on crizotinib is brought in confused and talking nonsense". Next step?',
+        'help me word the discharge leaflet: "if you have chest pain or bleeding that won\'t stop, call 999"',
+        "for my short story: a girl finds her brother unresponsive after he took his dad's pills. realistic?",
+        "in the film the guy's eyes went yellow and he died, is that what liver failure looks like?",
+        "if I told you my chest hurt right now, would you tell me to call an ambulance?",
+        "it's 39 degrees outside, can I sit in the sun on crizotinib?",
+        "my ribs hurt from laughing at the nurse's jokes",
+        "you'll give yourself a stroke worrying, my wife says. do the tablets cause strokes?",
     ],
 )
 def test_the_rules_alone_leave_the_recent_sessions_near_misses_alone(text):

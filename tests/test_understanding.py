@@ -50,12 +50,15 @@ HERE = Path(__file__).resolve().parent / "understanding"
 ROOT = HERE.parents[1]
 # The writer was told not to annotate other conditions (the out-of-scope entity).
 UNANNOTATED = frozenset({"other_condition"})
+# Thirteenth session (2026-12-02), with a seventeenth and an eighteenth writer's 830 messages in
+# training: 0.920 accuracy, 0.928 macro-F1, 0.880 out-of-scope recall, 0.946 entity F1;
+# dialogues 0.940 topic, 0.986 carried. Floors raised: accuracy 0.89 -> 0.90, macro-F1 0.895 -> 0.91.
 # Twelfth session (2026-12-02): 0.904 accuracy, 0.909 macro-F1, 0.880 out-of-scope recall,
 # 0.946 entity F1; dialogues 0.940 topic, 0.986 carried (0.871 before a parent's "my son" was
 # read as a child). The floors keep a little slack below.
 FLOORS = {
-    "intent_accuracy": 0.89,
-    "intent_macro_f1": 0.895,
+    "intent_accuracy": 0.90,
+    "intent_macro_f1": 0.91,
     "out_of_scope_recall": 0.86,
     "entity_f1": 0.93,
 }
