@@ -275,7 +275,7 @@ _HOW_IT_IS_TAKEN = re.compile(
 # he get", "how much do we cut the crizotinib with itraconazole") is the label's dose, and
 # stopping the scans is when surveillance ends (prognosis).
 _NOT_A_DECISION = re.compile(
-    r"\bhow\s+(?:much|many\s+(?:mg|milligrams?|capsules?|tablets?|pills?))\b"
+    r"\bhow\s+(?:much(?!\s+(?:longer|more\s+time|time))|many\s+(?:mg|milligrams?|capsules?|tablets?|pills?))\b"
     r"|\bstop\s+(?:the\s+|his\s+|her\s+|my\s+)?(?:scans?|imaging|follow[-\s]?ups?|surveillance|check[-\s]?ups?|monitoring|mris?|cts?)\b",
     re.IGNORECASE,
 )

@@ -56,6 +56,8 @@ def test_questions_about_symptoms_are_not_red_flags(text):
         "can we stop the xalkori before her holiday",
         "should he switch to alectinib after dinner tonight",
         "should we stop the ibuprofen while he's on crizotinib",
+        # an amount asked for is a dose question, but not "how much longer" (thirteenth session)
+        "should we stop the crizotinib now or how much longer should he stay on it?",
     ],
 )
 def test_personal_treatment_decisions_are_caught(text):
