@@ -21,6 +21,11 @@ INTENT_TOPICS = {
 }
 TOPIC_INTENTS = {topic: intent for intent, topic in INTENT_TOPICS.items()}
 FACETS = ("drug", "biomarker", "biomarker_status", "population", "body_site")
+# A gene named without a status ("ALK IHC", "what about ROS1?") is its own entity: the
+# `biomarker` entity is a stated status. Here it is the biomarker facet with no status.
+GENE_ENTITY = "gene"
+# The entity types that name a facet.
+FACET_ENTITIES = frozenset({"drug", "biomarker", GENE_ENTITY, "population", "body_site"})
 # A drug carried from an earlier question applies to these topics, where the user asking
 # "what's the dose?" or "side effects?" after a crizotinib question means crizotinib's.
 DRUG_TOPICS = frozenset({Topic.dosing, Topic.side_effects})
@@ -93,7 +98,7 @@ def facets_from_entities(entities: Iterable[Dict[str, Any]]) -> Dict[str, Option
     found: Dict[str, Optional[str]] = {}
     for entity in entities:
         kind = entity.get("entity")
-        if kind == "biomarker":
+        if kind in ("biomarker", GENE_ENTITY):
             found["biomarker"] = entity.get("value")
             found["biomarker_status"] = entity.get("role")
         elif kind in ("drug", "population", "body_site"):

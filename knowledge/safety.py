@@ -229,6 +229,10 @@ class SafetyTaxonomy(BaseModel):
 
 
 NEAR_MISS = "near_miss"
+# Marks a message whose matches a teaching frame set aside (a vignette, an exam question):
+# it joins the categories the rules judged harmless, and the classifier may then raise no
+# emergency of its own, only a crisis.
+TEACHING_FRAME = "teaching_frame"
 
 
 class SafetyExample(BaseModel):

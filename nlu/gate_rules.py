@@ -6,6 +6,7 @@ No Rasa imports, so the checks are unit tested directly.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from html.parser import HTMLParser
 from typing import Optional
 
 from knowledge.settings import get_settings
+from knowledge.vocabulary import load_vocabulary
 from nlu.triage import TriageVerdict, get_detector
 from nlu.triage_model import TriageModel, combine
 
@@ -118,11 +120,30 @@ _ENGLISH = set(
         "dose",
         "treat",
         "treatment",
+        # Words of both: "incidence per million", "as aggressive as reported" are English.
+        "as",
+        "per",
+        "come",
+        "comment",
+        "con",
+        "die",
+        "met",
+        "pour",
+        "son",
     ]
 )
 _FOREIGN = (
     set(
         [
+            # Italian, now that "per" counts as English.
+            "qual",
+            "quale",
+            "cosa",
+            "della",
+            "sono",
+            "bambini",
+            "farmaco",
+            "quanto",
             "el",
             "la",
             "los",
@@ -260,15 +281,19 @@ _HOW_IT_IS_TAKEN = re.compile(
     r"|\b(?:i|we|you|he|she|they)(?:'re|'m|\s+are|\s+am|\s+is|\s+was|\s+were)\s+(?:\d+\s+)?(?:\w+\s+)?late\b"
     r"|\b(?:late|missed|forgotten|vomited)\s+(?:a\s+)?doses?\b"
     r"|\b(?:forgot|forget|missed|skipped)\s+(?:(?:this|last|tonight'?s|today'?s|yesterday'?s|his|her|my|the|a)\s+)?"
-    r"(?:(?:morning'?s|evening'?s|night'?s|mornings|evenings)\s+)?(?:dose|tablet|capsule|pill)s?\b"
+    r"(?:(?:morning|evening|night|bedtime|lunchtime)(?:'?s)?\s+)?(?:dose|tablet|capsule|pill)s?\b"
     # "can he have grapefruit juice while on xalkori?": whether two things go together.
-    r"|\b(?:while|whilst|when)\s+(?:(?:he|she|i|we|they)(?:'s|\s+is|\s+am|'m|\s+are|'re)?\s+)?(?:on|taking|using)\b"
+    r"|\b(?:while|whilst|when)\s+(?:(?:he|she|i|we|you|they)(?:'s|\s+is|\s+am|'m|\s+are|'re)?\s+)?(?:on|taking|using)\b"
     r"|^\W*how\s+(?:do|can|could)\s+(?:i|we)\b"
     # Session 13 (a seventeenth and eighteenth writer's questions): the same time each day, a
     # dose brought back up, a food or drink with the drug.
     r"|\bat\s+the\s+same\s+time\b"
     r"|\b(?:vomit(?:s|ed|ing)?|throws?\s+up|threw\s+up|thrown\s+up|sick\s+up)\b"
-    r"|\b(?:have|eat|drink)\s+(?:\w+\s+){0,3}?(?:grapefruit|alcohol|wine|beer|coffee|caffeine|st\.?\s*john'?s\s+wort)\b",
+    r"|\b(?:have|eat|drink)\s+(?:\w+\s+){0,3}?(?:grapefruit|alcohol|wine|beer|coffee|caffeine|st\.?\s*john'?s\s+wort)\b"
+    # Session 14 (a nineteenth and twentieth writer's questions): the clock times of the two
+    # doses, and a child who cannot swallow.
+    r"|\bat\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)\b|\b\d{1,2}\s+hours\s+apart\b|\bexactly\s+12\s+hours\b"
+    r"|\b(?:can'?t|cannot|can\s+not|unable\s+to|won'?t)\s+swallow\b",
     re.IGNORECASE,
 )
 # Not a treatment decision whatever verb it uses: an amount asked for ("how much Xalkori should
@@ -276,7 +301,15 @@ _HOW_IT_IS_TAKEN = re.compile(
 # stopping the scans is when surveillance ends (prognosis).
 _NOT_A_DECISION = re.compile(
     r"\bhow\s+(?:much(?!\s+(?:longer|more\s+time|time))|many\s+(?:mg|milligrams?|capsules?|tablets?|pills?))\b"
-    r"|\bstop\s+(?:the\s+|his\s+|her\s+|my\s+)?(?:scans?|imaging|follow[-\s]?ups?|surveillance|check[-\s]?ups?|monitoring|mris?|cts?)\b",
+    r"|\bstop\s+(?:the\s+|his\s+|her\s+|my\s+)?(?:scans?|imaging|follow[-\s]?ups?|surveillance|check[-\s]?ups?|monitoring|mris?|cts?)\b"
+    # Session 14: a reference asked for ("can I get the pubmed link"), catching the disease
+    # ("could my other kids get it"), and what might have been ("could she have caught it").
+    r"|\b(?:get|have|see|read)\s+(?:the\s+|a\s+|that\s+)?(?:pubmed|link|links|reference|references|source|sources"
+    r"|paper|papers|copy|article|citation|citations)\b"
+    r"|\b(?:could|can|will|might|would)\s+(?:my|our|his|her)\s+(?:other\s+)?\w+\s+(?:get|catch|inherit|develop)\s+"
+    r"(?:it|this|imt|one|the\s+same)\b(?!\s+(?:removed|out|done|checked|scanned|tested|biopsied|operated))"
+    r"|\b(?:could|would|might|should|may)\s+(?:i|we|he|she|they|my\s+\w+)\s+have\s+(?:caught|been|had|got|gotten|done"
+    r"|picked|inherited|prevented|noticed|known|spotted|passed|given|caused)\b",
     re.IGNORECASE,
 )
 _CHANGES_TREATMENT = re.compile(
@@ -286,10 +319,25 @@ _CHANGES_TREATMENT = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1)
+def _with_a_drug() -> re.Pattern[str]:
+    """ "can she take it with the Xalkori?": whether two medicines go together."""
+    names = sorted(
+        {str(n) for forms in load_vocabulary().surface_forms("drug").values() for n in forms}, key=len, reverse=True
+    )
+    return re.compile(
+        r"\b(?:with|alongside|and)\s+(?:the\s+|his\s+|her\s+|my\s+|their\s+)?(?:"
+        + "|".join(map(re.escape, names))
+        + r")\b",
+        re.IGNORECASE,
+    )
+
+
 def is_personal_decision(text: str) -> bool:
     if not _DECISION_RE.search(text) or _GENERAL_HOW_TO.search(text) or _NOT_A_DECISION.search(text):
         return False
-    return not (_HOW_IT_IS_TAKEN.search(text) and not _CHANGES_TREATMENT.search(text))
+    how_it_is_taken = _HOW_IT_IS_TAKEN.search(text) or _with_a_drug().search(text)
+    return not (how_it_is_taken and not _CHANGES_TREATMENT.search(text))
 
 
 # A message that only acknowledges an answer ("ok", "got it", "makes sense") asks nothing.

@@ -23,10 +23,24 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from knowledge.safety import LEVEL_ORDER, AllOf, SafetyTaxonomy, TriageLevel, load_safety_taxonomy
+from knowledge.safety import (
+    LEVEL_ORDER,
+    TEACHING_FRAME,
+    AllOf,
+    SafetyTaxonomy,
+    TriageLevel,
+    load_safety_taxonomy,
+)
 
 # Clause boundaries: negation, time and question framing apply within a clause. "now" starts
 # one ("collapsed last winter and now has a pacemaker": the past is over).
+TEACHING_CASE = "teaching case"  # the reason a teaching frame sets a match aside
+# An amount and the larger amount it replaced: "took 2mg instead of 4mg", "gave 1 tablet instead of 2".
+_AMOUNT_UNIT = r"(mg|mcg|ml|g|tablets?|tabs?|capsules?|caps?|pills?)"
+LESS_THAN_MEANT = re.compile(
+    rf"\b(\d+(?:\.\d+)?)\s*{_AMOUNT_UNIT}?\s+(?:[a-z']+\s+){{0,3}}?instead\s+of\s+(?:the\s+)?(\d+(?:\.\d+)?)\s*{_AMOUNT_UNIT}?",
+    re.I,
+)
 CLAUSE_BREAKS = frozenset(", ; : - – — ( ) but however though although except apart just now".split())
 # ... except "just" before these, where it means "a moment ago" ("just had a seizure"), not
 # "only" ("no chest pain just tired"): the clause, and its "just had", go on.
@@ -437,6 +451,14 @@ class TriageDetector:
                 return False
         return True
 
+    def _less_than_meant(self, sent: Span) -> bool:
+        """ "took 2mg instead of 4mg": less than the dose meant, and nothing says more was taken."""
+        found = LESS_THAN_MEANT.search(sent.text)
+        if not found or self._more_taken_in(sent):
+            return False
+        taken_unit, meant_unit = found.group(2) or found.group(4), found.group(4) or found.group(2)
+        return taken_unit == meant_unit and float(found.group(1)) < float(found.group(3))
+
     def _more_taken_in(self, sent: Span) -> bool:
         """A word saying more was taken ("again", "extra", "twice"), not negated: "didn't take
         any extra" says the opposite."""
@@ -529,7 +551,7 @@ class TriageDetector:
                 or (not any(t.lower_ in WRITER for t in clause) and not self._now_in_clause(doc, match, hits))
             )
         ):
-            return "teaching case"
+            return TEACHING_CASE
         if match.category != "self_harm" and any(
             label == "asks_the_assistant" and sent.start <= start and end <= sent.end for label, start, end in hits
         ):
@@ -540,6 +562,8 @@ class TriageDetector:
             and self._only_timing(doc, match, sent)
         ):
             return "timing"
+        if match.category == self.taxonomy.context.timing_category and self._less_than_meant(sent):
+            return "less than meant"
         clause_hits = [h for h in hits if h[1] >= clause.start and h[2] <= clause.end]
         # "is chest pain a side effect? got it right now": the question is about now after all.
         happening = any(label == "happening_now" for label, _, _ in hits)
@@ -673,17 +697,21 @@ class TriageDetector:
 
     def assess(self, text: str) -> Tuple[Optional[TriageVerdict], FrozenSet[str]]:
         """The verdict, and the categories whose words the rules found and judged harmless
-        in context (every match negated, past, a general question, a joke ...)."""
+        in context (every match negated, past, a general question, a joke ...), with
+        TEACHING_FRAME when a teaching frame set a match aside."""
         doc = self.parse(text)
         found, parts_seen = self.matches(doc)
         hits = self._hits(doc)
-        kept = [m for m in found if not self._dismissed(doc, m, hits)]
+        reasons = [self._dismissed(doc, m, hits) for m in found]
+        kept = [m for m, reason in zip(found, reasons) if not reason]
         for parts in self._all_of.values():
             seen = [parts_seen.get(part, []) for part in parts]
             live = [m for ms in seen for m in ms if not self._dismissed(doc, m, hits)]
             if all(seen) and live:  # every part present, at least one of them not dismissed
                 kept.append(live[0])
         harmless = frozenset({m.category for m in found} - {m.category for m in kept})
+        if TEACHING_CASE in reasons:
+            harmless |= {TEACHING_FRAME}
         if not kept:
             return None, harmless
         order = {c.id: n for n, c in enumerate(self.taxonomy.categories)}

@@ -31,6 +31,7 @@ from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from knowledge.safety import (
     NEAR_MISS,
+    TEACHING_FRAME,
     TRIAGE_INTENT,
     SafetyExample,
     SafetyTaxonomy,
@@ -256,6 +257,10 @@ def combine(
         category = max(alarm, key=lambda label: alarm[label])
         level = taxonomy.level_of(category)
         assert level is not None and category != NEAR_MISS
+        # A vignette's emergency is the vignette's, whichever category the classifier reads
+        # ("OSCE station: 58M with crushing chest pain ..."): the rules set its words aside.
+        if TEACHING_FRAME in harmless and level == TriageLevel.emergency:
+            return rules
         # The rules read these very words and found them negated, past, hypothetical or a
         # joke ("if her throat ever swells ..."): overruling that takes more than the usual
         # confidence, and its own bar for a crisis ("I'm not going to hurt myself, ...").

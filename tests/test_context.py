@@ -58,7 +58,7 @@ def test_in_general_forgets_what_the_question_does_not_name():
 
 
 def test_a_gene_without_a_status_applies_to_its_own_question_only():
-    ctx = next_context(Context(), "ask_diagnosis", [{"entity": "biomarker", "value": "ALK"}])
+    ctx = next_context(Context(), "ask_diagnosis", [{"entity": "gene", "value": "ALK"}])
     assert ctx.biomarker == "ALK"  # "ALK IHC": this question is about the ALK test
     assert ctx.as_slots()["biomarker"] is None  # ... and the conversation does not remember it
     assert next_context(ctx, "ask_prognosis", []).biomarker is None
@@ -69,7 +69,7 @@ def test_a_gene_without_a_status_applies_to_its_own_question_only():
 def test_biomarker_status_comes_from_the_entity_role_and_resets_with_a_new_gene():
     ctx = next_context(Context(), "ask_treatment", [{"entity": "biomarker", "value": "ALK", "role": "negative"}])
     assert (ctx.biomarker, ctx.biomarker_status) == ("ALK", "negative")
-    ctx = next_context(ctx, "inform", [{"entity": "biomarker", "value": "ROS1"}])
+    ctx = next_context(ctx, "inform", [{"entity": "gene", "value": "ROS1"}])
     assert (ctx.biomarker, ctx.biomarker_status) == ("ROS1", "positive")  # "what about ROS1?"
 
 
@@ -100,7 +100,7 @@ def test_a_bare_gene_in_a_question_keeps_the_tumours_gene_remembered():
     # "ROS1 FISH worth doing?" in an ALK-positive case asks about the ROS1 test; the case
     # stays ALK-positive for the questions after it.
     case = next_context(Context(), "ask_treatment", [{"entity": "biomarker", "value": "ALK", "role": "positive"}])
-    test = next_context(case, "ask_diagnosis", [{"entity": "biomarker", "value": "ROS1"}])
+    test = next_context(case, "ask_diagnosis", [{"entity": "gene", "value": "ROS1"}])
     assert (test.biomarker, test.biomarker_status) == ("ROS1", None)
     slots = test.as_slots()
     assert (slots["biomarker"], slots["biomarker_status"]) == ("ALK", "positive")

@@ -24,9 +24,9 @@ def _triples(extractor, text):
         ("and if it's ALK negative?", [("biomarker", "ALK", "negative")]),
         ("non-ALK IMT", [("biomarker", "ALK", "negative")]),
         ("ALK- disease", [("biomarker", "ALK", "negative")]),
-        ("ALK-IHC staining", [("biomarker", "ALK", None)]),
+        ("ALK-IHC staining", [("gene", "ALK", None)]),
         ("ROS1 fusion", [("biomarker", "ROS1", "positive")]),
-        ("PDGFRβ", [("biomarker", "PDGFRB", None)]),
+        ("PDGFRβ", [("gene", "PDGFRB", None)]),
         ("pulmonary IMT", [("body_site", "lung", None)]),
         ("head and neck IMT", [("body_site", "head_and_neck", None)]),
         ("what about kids?", [("population", "pediatric", None)]),
@@ -40,8 +40,16 @@ def _triples(extractor, text):
         ("EML4-ALK", [("biomarker", "ALK", "positive")]),
         ("ETV6-NTRK3 IMT", [("biomarker", "NTRK", "positive")]),
         ("treatment of ROS1 IMT", [("biomarker", "ROS1", "positive")]),
-        ("Anti-ALK antibody clone", [("biomarker", "ALK", None)]),
-        ("an ALK inhibitor", [("biomarker", "ALK", None)]),
+        ("Anti-ALK antibody clone", [("gene", "ALK", None)]),
+        ("an ALK inhibitor", [("gene", "ALK", None)]),
+        ("what about ROS1?", [("gene", "ROS1", None)]),
+        # A gene's status in another cancer's name belongs to that cancer.
+        (
+            "alectinib for ALK-positive lung cancer",
+            [("drug", "alectinib", None), ("other_condition", "lung cancer", None)],
+        ),
+        ("ALK+ NSCLC", [("other_condition", "non-small cell lung cancer", None)]),
+        ("ROS1 IMT vs ROS1 lung cancer", [("biomarker", "ROS1", "positive"), ("other_condition", "lung cancer", None)]),
         # A son's or daughter's age, without "years old".
         ("my son is 12", [("population", "pediatric", None)]),
         ("our daughter (she's 11) started it", [("population", "pediatric", None)]),
@@ -66,6 +74,17 @@ def test_spans_point_at_the_surface_text(extractor):
     text = "Xalkori for ALK-positive lung IMT in kids"
     spans = {e["value"]: text[e["start"] : e["end"]] for e in extractor.extract(text)}
     assert spans == {"crizotinib": "Xalkori", "ALK": "ALK-positive", "lung": "lung", "pediatric": "kids"}
+
+
+def test_a_gene_is_masked_as_a_biomarker_with_or_without_a_status():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu.components.spacy_tokenizer import SpacyBlankTokenizer
+
+    tokenizer = SpacyBlankTokenizer({**SpacyBlankTokenizer.get_default_config(), "mask_entities": True})
+    for text in ("what about ROS1?", "what about ROS1-positive?"):
+        lemmas = [t.lemma for t in tokenizer.tokenize(Message(data={"text": text}), "text")]
+        assert lemmas == ["what", "about", "__biomarker__", "?"], text
 
 
 def test_tokenizer_masks_entity_mentions_for_the_classifier():

@@ -87,6 +87,16 @@ def test_personal_treatment_decisions_are_caught(text):
         "can I have a beer on lorlatinib",
         "how much crizotinib should she get with her kidneys",
         "after five clear years can we stop the scans?",
+        # Fourteenth session: clock times, a child who can't swallow, two medicines together,
+        # a reference asked for, catching the disease, what might have been.
+        "should he take it at 8am and 8pm or 9 and 9?",
+        "how do we give it if she won't swallow anything?",
+        "my dentist prescribed amoxicillin, can I take it alongside the lorlatinib?",
+        "is it ok to take paracetamol when you're on alectinib",
+        "can I have a copy of the paper you used?",
+        "could his little sister get it too?",
+        "should we have noticed the lump sooner?",
+        "he missed his morning capsule, should he take it at lunch?",
     ],
 )
 def test_general_questions_are_not_decisions(text):
@@ -109,6 +119,7 @@ def test_general_questions_are_not_decisions(text):
         ("Quelle est la dose de crizotinib pour un enfant?", "other_language"),
         ("Wie wird der Tumor behandelt und was ist die Dosis?", "other_language"),
         ("炎性肌纤维母细胞瘤是什么", "other_language"),
+        ("qual è la dose per bambini?", "other_language"),
     ],
 )
 def test_unusable_input_is_classified(raw, kind):
@@ -119,6 +130,12 @@ def test_unusable_input_is_classified(raw, kind):
 def test_capitalised_shorthand_and_single_letters_are_not_a_foreign_language(shorthand):
     # "y" is Spanish and "os" Portuguese; "5y OS" is five-year overall survival.
     assert check_message(shorthand).kind is None
+
+
+@pytest.mark.parametrize("text", ["relapses per year per patient, per the registry?", "is EIMS as bad as they say?"])
+def test_words_english_shares_with_other_languages_are_english(text):
+    # "per" is Italian too, "as" Portuguese.
+    assert check_message(text).kind is None
 
 
 def test_html_is_stripped_to_its_text():
@@ -398,6 +415,9 @@ def test_the_same_words_without_a_crisis_are_not_one(text):
         ("constant vomiting since lunch and now it's only bile coming up", "severe_abdominal"),
         ("mum looks yellow and is acting drunk though she hasn't touched a drop", "liver_failure"),
         ("Real patient, not a vignette: sats 85% on air after the first brigatinib dose", "breathing"),
+        # Fourteenth session, dev29: angina worse than usual, or not eased by its spray.
+        ("pressure in my chest that's worse than my normal angina", "chest_pain"),
+        ("dad's angina came on an hour ago and two puffs of his GTN spray haven't touched it", "chest_pain"),
     ],
 )
 def test_the_rules_alone_catch_the_recent_sessions_phrasings(text, category):
@@ -457,6 +477,15 @@ def test_the_rules_alone_catch_the_recent_sessions_phrasings(text, category):
         "it's 39 degrees outside, can I sit in the sun on crizotinib?",
         "my ribs hurt from laughing at the nurse's jokes",
         "you'll give yourself a stroke worrying, my wife says. do the tablets cause strokes?",
+        # Fourteenth session: less than the dose meant, blood taken for tests, a worry, an
+        # anniversary, an exam's "which of the following", idioms.
+        "I gave 1 tablet instead of 2 of her prednisolone by mistake, should I top it up?",
+        "they took so much blood at the clinic this morning, eight tubes!",
+        "I'm forever worrying I'll go blind on this drug, the optician says my eyes are healthy",
+        "it's five years today since my son's overdose. can IMT come back after surgery?",
+        "nursing exam: which of the following are signs of a stroke - facial droop, slurred speech or a cough?",
+        "argued with the insurer until I was blue in the face",
+        "I was sick once this morning after my capsule but I'm fine now, should I take another?",
     ],
 )
 def test_the_rules_alone_leave_the_recent_sessions_near_misses_alone(text):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from knowledge.safety import NEAR_MISS, TriageLevel, load_safety_examples
+from knowledge.safety import NEAR_MISS, TEACHING_FRAME, TriageLevel, load_safety_examples
 from nlu.triage import TriageVerdict, get_detector
 from nlu.triage_model import ORDINARY_LABEL, URGENT_LABEL, TriageModel, combine, mark_negated, ordinary_messages
 
@@ -97,6 +97,19 @@ def test_words_the_rules_dismissed_need_more_confidence_to_flag():
     assert combine(None, {"self_harm": 0.75}, taxonomy, words=14, harmless=dismissed_crisis) is None
     assert combine(None, {"self_harm": 0.85}, taxonomy, words=14, harmless=dismissed_crisis) is not None
     assert combine(None, {"self_harm": 0.75}, taxonomy, words=14) is not None  # words the rules never saw
+
+
+def test_in_a_teaching_frame_the_classifier_raises_no_emergency_but_may_raise_a_crisis():
+    detector = get_detector()
+    taxonomy = detector.taxonomy
+    verdict, harmless = detector.assess("USMLE style: 60F on crizotinib with crushing chest pain, next step?")
+    assert verdict is None and TEACHING_FRAME in harmless
+    assert combine(None, {"chest_pain": 0.99}, taxonomy, words=12, harmless=harmless) is None
+    assert combine(None, {"breathing": 0.99}, taxonomy, words=12, harmless=harmless) is None  # any emergency
+    crisis = combine(None, {"self_harm": 0.99}, taxonomy, words=12, harmless=harmless)
+    assert crisis is not None and crisis.level == TriageLevel.crisis
+    # Without the frame the same words are the classifier's to flag.
+    assert TEACHING_FRAME not in detector.assess("60F on crizotinib with crushing chest pain, next step?")[1]
 
 
 def test_the_nlu_questions_are_a_class_of_their_own_beside_the_near_misses(model):

@@ -48,8 +48,13 @@ from bot.tools.reports import RESULTS, save_report
 
 HERE = Path(__file__).resolve().parent / "understanding"
 ROOT = HERE.parents[1]
-# The writer was told not to annotate other conditions (the out-of-scope entity).
-UNANNOTATED = frozenset({"other_condition"})
+# The writer was told not to annotate other conditions (the out-of-scope entity), nor a gene
+# named without a status (our `gene` entity; its README: "a biomarker is annotated only when
+# a status is stated").
+UNANNOTATED = frozenset({"other_condition", "gene"})
+# Fourteenth session (2026-12-02): a gene named with no status is the `gene` entity, not a
+# biomarker, as this set's writer annotated it: entity F1 0.946 -> 0.972 (the entities come
+# from rules, not from the trained classifier); its floor is now the issue's bar, 0.95.
 # Thirteenth session (2026-12-02), with a seventeenth and an eighteenth writer's 830 messages in
 # training: 0.920 accuracy, 0.928 macro-F1, 0.880 out-of-scope recall, 0.946 entity F1;
 # dialogues 0.940 topic, 0.986 carried. Floors raised: accuracy 0.89 -> 0.90, macro-F1 0.895 -> 0.91.
@@ -60,7 +65,7 @@ FLOORS = {
     "intent_accuracy": 0.90,
     "intent_macro_f1": 0.91,
     "out_of_scope_recall": 0.86,
-    "entity_f1": 0.93,
+    "entity_f1": 0.95,
 }
 MAX_IN_SCOPE_SENT_OUT = 0.02
 DIALOGUE_FLOORS = {"topic_accuracy": 0.93, "carried_entity_accuracy": 0.97}

@@ -14,7 +14,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 from sklearn.metrics import accuracy_score, f1_score
 
@@ -48,9 +48,16 @@ def _entity_counts(expected: List[Tuple], predicted: List[Tuple]) -> Tuple[int, 
 
 
 def evaluate(
-    url: str, examples: List[Dict], token: Optional[str] = None, unannotated: FrozenSet[str] = frozenset()
+    url: str,
+    examples: List[Dict],
+    token: Optional[str] = None,
+    unannotated: FrozenSet[str] = frozenset(),
+    written_as: Optional[Mapping[str, str]] = None,
 ) -> Dict:
-    """`unannotated`: entity types the set's writer was told not to annotate (not counted)."""
+    """`unannotated`: entity types the set's writer was told not to annotate (not counted).
+    `written_as`: entity types the set's writer annotated under another type's name (its
+    biomarker with no role is our `gene`)."""
+    written_as = written_as or {}
     gold, guessed, errors = [], [], []
     tp = fp = fn = 0
     with api_session(token) as session:
@@ -60,7 +67,7 @@ def evaluate(
             parsed = response.json()
             intent = (parsed.get("intent") or {}).get("name")
             entities = [
-                (e["entity"], e.get("value"), e.get("role"))
+                (written_as.get(e["entity"], e["entity"]), e.get("value"), e.get("role"))
                 for e in parsed.get("entities") or []
                 if e["entity"] not in GATE_ENTITIES | unannotated
             ]
@@ -110,8 +117,18 @@ def main() -> int:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--token", help="the HTTP API token (default IMT_API_TOKEN)")
     parser.add_argument("--unannotated", nargs="*", default=[], help="entity types the set does not annotate")
+    parser.add_argument(
+        "--written-as", nargs="*", default=[], metavar="OURS=THEIRS", help="entity types the set names otherwise"
+    )
     args = parser.parse_args()
-    report = evaluate(args.url, load_held_out(args.held_out), token=args.token, unannotated=frozenset(args.unannotated))
+    written_as = dict(pair.split("=", 1) for pair in args.written_as)
+    report = evaluate(
+        args.url,
+        load_held_out(args.held_out),
+        token=args.token,
+        unannotated=frozenset(args.unannotated),
+        written_as=written_as,
+    )
     summary = {k: v for k, v in report.items() if k != "errors"}
     print(json.dumps(summary, indent=2))
     for error in report["errors"]:

@@ -1,9 +1,10 @@
 """Rule-based entity extractor: spaCy EntityRuler over the knowledge vocabulary.
 
 Returns normalized values (Xalkori -> crizotinib, "ALK-negative" -> ALK with role
-"negative", "6-year-old" -> pediatric), so /model/parse already carries them. Mentions
-of other conditions, cancers and non-IMT drugs come as `other_condition`
-(nlu/condition_matcher.py), which the scope decision reads.
+"negative", "6-year-old" -> pediatric), so /model/parse already carries them. A gene named
+with no status ("ALK IHC", "an ALK inhibitor", "what about ROS1?") comes as `gene`: the
+`biomarker` entity is a stated status. Mentions of other conditions, cancers and non-IMT
+drugs come as `other_condition` (nlu/condition_matcher.py), which the scope decision reads.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from knowledge.context import GENE_ENTITY
 from knowledge.ranker import load_retrieval_vocabulary
 from knowledge.vocabulary import AgeBands, load_vocabulary
 from nlu.condition_matcher import condition_matcher
@@ -45,6 +47,13 @@ _AGE_PATTERNS = [
         "years",
     ),
 ]
+
+
+def _names_the_condition(text: str, entity: Dict[str, Any], condition: Dict[str, Any]) -> bool:
+    """A gene or its status written right before another condition ("ALK+ NSCLC", "ROS1
+    lung cancer") belongs to that condition's name."""
+    between = text[entity["end"] : condition["start"]]
+    return entity["entity"] in {"biomarker", GENE_ENTITY} and 0 <= len(between) <= 2 and not between.strip(" -")
 
 
 def age_population(years: float, bands: AgeBands) -> str:
@@ -107,6 +116,8 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
                 span, status = span[:-1], ""
             if label == "biomarker" and not status and _written_as_the_tumours_gene(doc, span):
                 status = "positive"
+            if label == "biomarker" and not status:
+                label = GENE_ENTITY
             entity = {
                 "entity": label,
                 "value": value,
@@ -120,9 +131,14 @@ class ImtEntityExtractor(GraphComponent, EntityExtractorMixin):
         # Ages inside ignored phrases stay ignored too.
         ignored = [{"start": s.start_char, "end": s.end_char} for s in doc.ents if s.label_ == NOT_AN_ENTITY]
         entities.extend(self._ages(text, entities + ignored))
-        # "lung cancer" is another disease, not the lung as an IMT site.
+        # "lung cancer" is another disease, not the lung as an IMT site; in "ALK-positive lung
+        # cancer" the gene's status is part of that disease's name.
         others = condition_matcher().find(text)
-        entities = [e for e in entities if not any(_overlaps(e["start"], e["end"], o) for o in others)]
+        entities = [
+            e
+            for e in entities
+            if not any(_overlaps(e["start"], e["end"], o) or _names_the_condition(text, e, o) for o in others)
+        ]
         # "besides ALK, what other gene changes?" is not a question about ALK.
         set_aside = [{"start": m.start(), "end": m.end()} for m in _exclusion_cue().finditer(text)]
         entities = [e for e in entities if not any(_overlaps(e["start"], e["end"], x) for x in set_aside)]

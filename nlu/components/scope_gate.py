@@ -23,7 +23,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from knowledge.context import FACETS, TOPIC_INTENTS
+from knowledge.context import FACET_ENTITIES, TOPIC_INTENTS
 from knowledge.loader import get_knowledge_base
 from knowledge.premises import detect_premise
 from knowledge.ranker import EntryRanker, get_ranker
@@ -61,7 +61,7 @@ class ScopeGate(NonTrainableComponent):
 
     def _adds_a_detail(self, text: str, entities: List[Dict[str, Any]]) -> bool:
         """A continuation ("and ...", "what about ...") that names an IMT detail and nothing else."""
-        names_a_facet = any(e.get("entity") in FACETS for e in entities)
+        names_a_facet = any(e.get("entity") in FACET_ENTITIES for e in entities)
         return names_a_facet and self.ranker.continues(text) and self.ranker.only_names_facets(text)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -80,7 +80,9 @@ class ScopeGate(NonTrainableComponent):
                     continue
                 ranking = self.ranker.rank(text)
                 closeness = max(r.nearest for r in ranking)  # as EntryRanker.closeness
-                names_imt_terms = guessed == FALLBACK_INTENT and any(e.get("entity") in FACETS for e in entities)
+                names_imt_terms = guessed == FALLBACK_INTENT and any(
+                    e.get("entity") in FACET_ENTITIES for e in entities
+                )
                 needed = MIN_CLOSENESS_WITH_IMT_TERMS if names_imt_terms else MIN_CLOSENESS_TO_ANSWER
                 # "Is IMT related to lung cancer?": a question that names IMT is about IMT, however
                 # far it is from the questions the knowledge base answers; so is one that names

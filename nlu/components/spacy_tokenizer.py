@@ -18,9 +18,12 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from knowledge.context import GENE_ENTITY
 from knowledge.scope import OTHER_CONDITION
 from nlu.components.imt_entities import find_entities
 from nlu.spacy_pipeline import blank_english
+
+MASKED_AS = {GENE_ENTITY: "biomarker"}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -77,7 +80,9 @@ def _mask(tokens: List[Token], entities: List[Dict[str, Any]]) -> List[Token]:
         if span is None or token.end <= span["start"]:
             masked.append(token)
             continue
-        placeholder = f"__{span['entity']}__"
+        # A gene is masked as a biomarker, with a status or not: the classifier learns how the
+        # question is asked, and the `gene` entity (no status) changes nothing it has learnt.
+        placeholder = f"__{MASKED_AS.get(span['entity'], span['entity'])}__"
         if masked and masked[-1].lemma == placeholder and masked[-1].start == span["start"]:
             masked[-1].end = max(masked[-1].end, token.end)  # extend to the whole mention
             continue
