@@ -39,7 +39,7 @@ def test_domain_slot_values_agree_with_the_vocabulary():
     assert _slot_values("population") == vocabulary.values("population")
     assert _slot_values("biomarker_status") == vocabulary.values("biomarker_status")
     entities = {next(iter(e)) if isinstance(e, dict) else e for e in DOMAIN["entities"]}
-    assert entities == {"drug", "biomarker", "body_site", "population", "triage_category", "other_condition"}
+    assert entities == {"drug", "biomarker", "gene", "body_site", "population", "triage_category", "other_condition"}
 
 
 def test_every_triage_category_has_its_slot_value_reply_and_rule():
