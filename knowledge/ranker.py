@@ -62,6 +62,9 @@ class RetrievalVocabulary(BaseModel):
     # Strict: an unquoted "on" or "yes" in YAML is a boolean, not the word.
     stopwords: List[StrictStr]
     continuation_cues: List[str]
+    asks_again_cues: List[str]
+    treatment_duration_cues: List[str]
+    test_result_cues: List[str]
     back_reference_cues: List[str]
     fresh_start_cues: List[str]
     age_mentions: List[str]
@@ -81,6 +84,9 @@ class RetrievalVocabulary(BaseModel):
         "premise_cues",
         "exclusion_cues",
         "continuation_cues",
+        "asks_again_cues",
+        "treatment_duration_cues",
+        "test_result_cues",
         "back_reference_cues",
         "fresh_start_cues",
         "age_mentions",
@@ -104,6 +110,10 @@ class RetrievalVocabulary(BaseModel):
         return _any_of(self.continuation_cues)
 
     @functools.cached_property
+    def asks_again_cue(self) -> re.Pattern[str]:
+        return _any_of(self.asks_again_cues)
+
+    @functools.cached_property
     def age_mention(self) -> re.Pattern[str]:
         return _any_of(self.age_mentions)
 
@@ -122,6 +132,23 @@ class RetrievalVocabulary(BaseModel):
     @functools.cached_property
     def sources_request_cue(self) -> re.Pattern[str]:
         return _any_of(self.sources_request_cues)
+
+    @functools.cached_property
+    def treatment_duration_cue(self) -> re.Pattern[str]:
+        return _any_of(self.treatment_duration_cues)
+
+    def asks_how_long_treatment_lasts(self, text: str) -> bool:
+        """How long a treatment is taken or given ("how long do pts stay on it?"), not how
+        long its benefit lasts (nlu/README.md, ask_treatment)."""
+        return self.treatment_duration_cue.search(text) is not None
+
+    @functools.cached_property
+    def test_result_cue(self) -> re.Pattern[str]:
+        return _any_of(self.test_result_cues)
+
+    def tells_a_test_result(self, text: str) -> bool:
+        """A result that "comes back" positive or negative, not a tumour that comes back."""
+        return self.test_result_cue.search(text) is not None
 
     def asks_for_sources(self, text: str) -> bool:
         """A short request for where the information comes from ("is this from the label?").
@@ -388,6 +415,7 @@ class EntryRanker:
         vocabulary = load_retrieval_vocabulary()
         self.analyzer = Analyzer(vocabulary)
         self._continuation = vocabulary.continuation_cue
+        self._asks_again = vocabulary.asks_again_cue
         self._back_reference = vocabulary.back_reference_cue
         self._fresh_start = vocabulary.fresh_start_cue
         self._question_cue = vocabulary.question_cue
@@ -546,6 +574,11 @@ class EntryRanker:
     def continues(self, question: str) -> bool:
         """Whether the question continues an earlier one ("and for children?")."""
         return bool(self._continuation.search(question))
+
+    def asks_again(self, question: str) -> bool:
+        """Whether the message asks the question before again for one more thing, with nothing
+        of its own: "how often?", "for how long", "and after that?"."""
+        return bool(self._asks_again.search(question))
 
     def refers_back(self, question: str) -> bool:
         """Whether the question points back at the one before: it continues it, or names

@@ -122,6 +122,80 @@ def test_scope_gate_answers_a_false_belief_the_knowledge_base_corrects():
     assert _through_scope_gate("the weather is lovely today, right?", "nlu_fallback") == "nlu_fallback"
 
 
+def test_scope_gate_answers_a_question_the_classifier_took_for_chat():
+    # The classifier read these false beliefs as goodbyes (0.54, 0.46).
+    gone = "my surgeon got it all out, so it's gone for good, right?"
+    assert _through_scope_gate(gone, "goodbye") == "ask_prognosis"
+    chemo = "the surgeon got it all out, but I'll still need chemo afterwards to be safe, right?"
+    assert _through_scope_gate(chemo, "goodbye").startswith("ask_")
+    # Chat that asks nothing, or asks nothing the knowledge base answers, stays chat.
+    assert _through_scope_gate("got it all, thanks, bye", "goodbye") == "goodbye"
+    assert _through_scope_gate("thanks! see you next week?", "goodbye") == "goodbye"
+    assert _through_scope_gate("hi there, how are you?", "greet") == "greet"
+
+
+def test_scope_gate_reads_a_bare_follow_up_as_the_question_before_asked_again():
+    # The classifier reads a topic into the bare words ("how often" as side effects' frequency).
+    bare = [("how often?", "ask_side_effects"), ("for how long", "ask_dosing"), ("and methotrexate?", "ask_treatment")]
+    for text, guess in bare:
+        assert _through_scope_gate(text, guess) == "inform", text
+    # Its topic guesses leave the ranking, so the answer takes the conversation's topic.
+    from nlu.components.imt_entities import find_entities
+    from nlu.components.scope_gate import ScopeGate
+
+    message = message_classified_as("how often?", "ask_side_effects", 0.99, entities=find_entities("how often?"))
+    ScopeGate().process([message])
+    assert [r["name"] for r in message.get("intent_ranking")] == ["inform"]
+    # A question of its own keeps its topic.
+    assert _through_scope_gate("how often do the scans happen?", "ask_prognosis") == "ask_prognosis"
+    assert _through_scope_gate("and what are its side effects?", "ask_side_effects") == "ask_side_effects"
+
+
+def _through_boundary_gate(text, ranking):
+    from nlu.components.topic_boundary_gate import TopicBoundaryGate
+
+    message = message_classified_as(text, ranking[0][0], ranking[0][1])
+    message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in ranking])
+    TopicBoundaryGate().process([message])
+    return message
+
+
+def test_how_long_a_treatment_is_taken_is_a_treatment_question():
+    ranking = [("ask_prognosis", 0.9), ("ask_treatment", 0.08), ("ask_dosing", 0.02)]
+    for text in ["how long do pts stay on it?", "how long does the course last?", "how long is crizotinib given for?"]:
+        message = _through_boundary_gate(text, ranking)
+        assert message.get("intent")["name"] == "ask_treatment", text
+        # The two topics trade places and confidences; the others keep theirs.
+        assert [(r["name"], r["confidence"]) for r in message.get("intent_ranking")] == [
+            ("ask_treatment", 0.9),
+            ("ask_prognosis", 0.08),
+            ("ask_dosing", 0.02),
+        ]
+    # How long a response, a remission or the surveillance lasts stays prognosis.
+    for text in [
+        "how long do responses to crizotinib last?",
+        "how long should we keep doing scans after treatment?",
+        "how long will he live on treatment?",
+        "how long until it comes back after stopping treatment?",
+    ]:
+        assert _through_boundary_gate(text, ranking).get("intent")["name"] == "ask_prognosis", text
+    # Only a prognosis guess is moved.
+    side = [("ask_side_effects", 0.9), ("ask_prognosis", 0.1)]
+    assert _through_boundary_gate("how long does the nausea last when taking it?", side).get("intent")["name"] == (
+        "ask_side_effects"
+    )
+
+
+def test_a_test_result_that_comes_back_is_a_diagnosis_question():
+    ranking = [("ask_prognosis", 0.62), ("inform", 0.21), ("ask_diagnosis", 0.1)]
+    message = _through_boundary_gate("and if it comes back ALK negative?", ranking)
+    assert message.get("intent")["name"] == "ask_diagnosis"
+    assert message.get("intent_ranking")[0] == {"name": "ask_diagnosis", "confidence": 0.62}
+    # A tumour that comes back is a recurrence.
+    for text in ["what if it comes back after surgery?", "what if it comes back in the lung?"]:
+        assert _through_boundary_gate(text, ranking).get("intent")["name"] == "ask_prognosis", text
+
+
 def test_scope_gate_keeps_chat_and_other_conditions_out():
     assert _through_scope_gate("how long do I cook pasta", "out_of_scope") == "out_of_scope"
     assert _through_scope_gate("tell me a joke", "nlu_fallback") == "nlu_fallback"

@@ -8,7 +8,12 @@ names no other condition and comes close to a
 question the knowledge base answers (knowledge/ranker.py) or asserts a false belief it
 corrects (knowledge/premises.py), becomes a question on the topic of the entry that answers it:
 "deaths in Coffin 1995?" is about IMT whatever the classifier thought. A continuation that
-only names a detail ("and in children?") becomes a follow-up (`inform`).
+only names a detail ("and in children?"), or only asks "how often?" or "for how long?", becomes
+a follow-up (`inform`) whatever the classifier guessed.
+
+A greeting, thanks or goodbye guessed for a message that asks something ("?") is weighed the
+same way: only a question close to the knowledge base, or a false belief it corrects, leaves
+the chat intent ("thanks! bye?" stays a goodbye).
 
 Runs after the entity extractor (it reads `other_condition`) and the FallbackClassifier,
 and before the SafetyGate, so that an emergency or a crisis still overrides it.
@@ -20,7 +25,7 @@ import threading
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from knowledge.context import FACET_ENTITIES, TOPIC_INTENTS
@@ -31,6 +36,11 @@ from knowledge.scope import OUT_OF_SCOPE_INTENT, is_out_of_scope, names_imt, oth
 from nlu.components.intent_override import NonTrainableComponent, override_intent
 
 FALLBACK_INTENT = "nlu_fallback"
+# Chat the classifier may guess for a question in unusual words: "my surgeon got it all out,
+# so it's gone for good, right?" was read as a goodbye (0.54). A chat guess on a message that
+# asks something is weighed like a question sent away; one that asks nothing stays chat.
+CHAT_INTENTS = frozenset({"greet", "goodbye", "thank"})
+ASKED_TOPICS = frozenset(TOPIC_INTENTS.values())
 INFORM_INTENT = "inform"  # a follow-up that adds a detail to the question before
 # Cosine to the nearest known question above which a question the classifier sent away is
 # answered. Chosen on the training data's out-of-scope examples and tests/scope/dev*.yml
@@ -71,7 +81,18 @@ class ScopeGate(NonTrainableComponent):
                 override_intent(message, OUT_OF_SCOPE_INTENT, 1.0)
                 continue
             guessed = (message.get(INTENT) or {}).get("name")
-            if guessed in (OUT_OF_SCOPE_INTENT, FALLBACK_INTENT) and text.strip():
+            if guessed in ASKED_TOPICS and (self._adds_a_detail(text, entities) or self.ranker.asks_again(text)):
+                # "and methotrexate?" or "how often?" after a dose question: the classifier
+                # reads a topic into the bare words ("how often" as side effects' frequency),
+                # but the message asks the question before again (nlu/README.md, inform).
+                override_intent(message, INFORM_INTENT, (message.get(INTENT) or {}).get("confidence") or 0.0)
+                # Its topic guesses go too: the answer's ranker would take them for the topic
+                # asked, where the conversation's is (actions.topic_confidence).
+                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in ASKED_TOPICS]
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+                continue
+            sent_away = guessed in (OUT_OF_SCOPE_INTENT, FALLBACK_INTENT)
+            if (sent_away or (guessed in CHAT_INTENTS and "?" in text)) and text.strip():
                 if self._adds_a_detail(text, entities):
                     # "and in children specifically?": far from every known question, but a
                     # follow-up that only names a detail; the answer resolves it against the

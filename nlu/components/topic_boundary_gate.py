@@ -1,0 +1,56 @@
+"""Topic boundaries the labelling guide draws (nlu/README.md) where the classifier blurs them.
+
+- How long a treatment is taken, given or kept going ("how long do pts stay on it?", "how
+  long does the course last?") is a treatment question; the classifier reads most "how long"
+  questions as prognosis, where how long a response, a remission or the surveillance lasts
+  belongs.
+- A test result that "comes back" positive or negative ("and if it comes back ALK
+  negative?") is a diagnosis question; the classifier reads "comes back" as a recurrence.
+
+The wording is data (`treatment_duration_cues`, `test_result_cues` in
+knowledge/retrieval.yml). Runs after the ScopeGate (a question about another condition stays
+out of scope) and before the SafetyGate, so an emergency still overrides it.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, List, Tuple
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from knowledge.context import TOPIC_INTENTS
+from knowledge.ranker import RetrievalVocabulary, load_retrieval_vocabulary
+from knowledge.schema import Topic
+from nlu.components.intent_override import NonTrainableComponent
+
+# (the classifier's topic, the guide's topic, what the message says for the guide's).
+BOUNDARIES: List[Tuple[Topic, Topic, Callable[[RetrievalVocabulary, str], bool]]] = [
+    (Topic.prognosis, Topic.treatment, RetrievalVocabulary.asks_how_long_treatment_lasts),
+    (Topic.prognosis, Topic.diagnosis, RetrievalVocabulary.tells_a_test_result),
+]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class TopicBoundaryGate(NonTrainableComponent):
+    def process(self, messages: List[Message]) -> List[Message]:
+        vocabulary = load_retrieval_vocabulary()
+        for message in messages:
+            guessed = (message.get(INTENT) or {}).get("name")
+            text = message.get(TEXT) or ""
+            for read_as, meant, says in BOUNDARIES:
+                if guessed == TOPIC_INTENTS[read_as] and says(vocabulary, text):
+                    _swap_topics(message, TOPIC_INTENTS[read_as], TOPIC_INTENTS[meant])
+                    break
+        return messages
+
+
+def _swap_topics(message: Message, read_as: str, meant: str) -> None:
+    """The meant topic takes the guessed one's place and confidence in the ranking, and the
+    guessed one the meant one's: the answer's ranker reads the ranking as the topic asked
+    (actions.topic_confidence)."""
+    swapped = {read_as: meant, meant: read_as}
+    ranking = [{**r, "name": swapped.get(r.get("name"), r.get("name"))} for r in message.get(INTENT_RANKING_KEY) or []]
+    message.set(INTENT, {**(message.get(INTENT) or {}), "name": meant}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
