@@ -5,6 +5,7 @@ re-sent only when the conversation shows it was not stored, never after a 504, n
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, Dict, List
 
 import aiohttp
@@ -39,6 +40,7 @@ async def run(state: Dict[str, Any], text: str, users_before: int) -> safe_retry
     async def webhook(request: web.Request) -> web.Response:
         message = (await request.json())["message"]
         state["posts"].append(message)
+        state.setdefault("first_received_at", time.monotonic())
         answer = {"text": f"answer to {message}", "custom": {"type": "imt_answer", "claim_ids": ["c1"]}}
         stored = [
             {"event": "user", "text": message},
@@ -109,3 +111,12 @@ def test_a_conversation_that_is_not_what_the_client_sent_is_an_error():
     outcome = asyncio.run(run(state, "hello", users_before=1))
     assert outcome.how == "failed" and "3 messages stored" in (outcome.turn.error or "")
     assert len(state["posts"]) == 1
+
+
+def test_a_message_counts_as_sent_when_it_left_not_when_its_failure_came_back():
+    # The fault tests ask that every message first sent after a store came back is answered
+    # at once: a message sent while the store was away, whose failure returned later, is not one.
+    state = scenario(502, stored_anyway=False)
+    outcome = asyncio.run(run(state, "hello", users_before=0))
+    assert outcome.how == "re-sent"
+    assert outcome.first_sent_at <= state["first_received_at"]

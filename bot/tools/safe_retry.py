@@ -91,7 +91,8 @@ async def send_with_safe_retry(
 ) -> Outcome:
     """Send one message (`users_before`: the messages of this conversation stored so far),
     re-sending it only as the module says."""
-    outcome = Outcome(await send_turn(session, url, sender, text, timeout_s), "answered", time.monotonic())
+    first_sent_at = time.monotonic()  # before the await: a reply that comes back late was still sent early
+    outcome = Outcome(await send_turn(session, url, sender, text, timeout_s), "answered", first_sent_at)
     deadline = time.monotonic() + PATIENCE_S
     wait = FIRST_WAIT_S
     while outcome.turn.error is not None:
