@@ -418,6 +418,12 @@ def test_the_same_words_without_a_crisis_are_not_one(text):
         # Fourteenth session, dev29: angina worse than usual, or not eased by its spray.
         ("pressure in my chest that's worse than my normal angina", "chest_pain"),
         ("dad's angina came on an hour ago and two puffs of his GTN spray haven't touched it", "chest_pain"),
+        # Sixteenth session: pills swallowed "because of everything", a crash meant to look
+        # like an accident; sight that is gone, not sight that "goes funny".
+        ("i took a whole bottle of my nan's pills tonight because of everything", "self_harm"),
+        ("thinking of driving the car into a tree on the way home", "self_harm"),
+        ("her vision went in the left eye twenty minutes ago", "vision_loss"),
+        ("my sight is going dark on one side right now", "vision_loss"),
     ],
 )
 def test_the_rules_alone_catch_the_recent_sessions_phrasings(text, category):
@@ -486,7 +492,23 @@ def test_the_rules_alone_catch_the_recent_sessions_phrasings(text, category):
         "nursing exam: which of the following are signs of a stroke - facial droop, slurred speech or a cough?",
         "argued with the insurer until I was blue in the face",
         "I was sick once this morning after my capsule but I'm fine now, should I take another?",
+        # Sixteenth session: a past heart attack, an earlier cycle's fever, a supposition, a
+        # simulation, the leaflet's warnings, idioms.
+        "can I keep taking ibuprofen since my heart attack in 2019?",
+        "on the last cycle she had a temperature of 38.6 and was admitted, how do we avoid it this time?",
+        "say my chest pain came back after surgery, who would I call?",
+        "We ran a sepsis simulation on the ward: child on vinblastine, temp 39. What antibiotics first?",
+        "the crizotinib leaflet says it may cause heart attacks, is that common?",
+        "my mum is going to have a fit when she sees the parking bill",
+        "do you tell people to dial 999 when they mention a seizure? testing you for a project",
     ],
 )
 def test_the_rules_alone_leave_the_recent_sessions_near_misses_alone(text):
     assert get_detector().classify(text) is None, text
+
+
+def test_vision_that_changes_but_is_not_lost_is_urgent_not_an_emergency():
+    # Crizotinib's visual effects (trails, flashes, trouble with changing light) are common:
+    # the care team should hear of them today, an ambulance is for sight that is gone.
+    verdict = get_detector().classify("my vision goes funny at dusk since starting xalkori, is that the drug?")
+    assert verdict is not None and (verdict.level.value, verdict.category) == ("urgent", "urgent_vision")
