@@ -64,6 +64,7 @@ class RetrievalVocabulary(BaseModel):
     continuation_cues: List[str]
     asks_again_cues: List[str]
     treatment_duration_cues: List[str]
+    treatment_stopping_cues: List[str]
     test_result_cues: List[str]
     back_reference_cues: List[str]
     fresh_start_cues: List[str]
@@ -86,6 +87,7 @@ class RetrievalVocabulary(BaseModel):
         "continuation_cues",
         "asks_again_cues",
         "treatment_duration_cues",
+        "treatment_stopping_cues",
         "test_result_cues",
         "back_reference_cues",
         "fresh_start_cues",
@@ -141,6 +143,15 @@ class RetrievalVocabulary(BaseModel):
         """How long a treatment is taken or given ("how long do pts stay on it?"), not how
         long its benefit lasts (nlu/README.md, ask_treatment)."""
         return self.treatment_duration_cue.search(text) is not None
+
+    @functools.cached_property
+    def treatment_stopping_cue(self) -> re.Pattern[str]:
+        return _any_of(self.treatment_stopping_cues)
+
+    def asks_about_stopping_treatment(self, text: str) -> bool:
+        """Stopping or coming off a drug ("is it safe to stop after 2 years?"), not whether the
+        tumour comes back after (nlu/README.md, ask_treatment)."""
+        return self.treatment_stopping_cue.search(text) is not None
 
     @functools.cached_property
     def test_result_cue(self) -> re.Pattern[str]:

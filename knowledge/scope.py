@@ -149,7 +149,7 @@ def is_out_of_scope(text: str, entities: Iterable[Dict[str, Any]]) -> bool:
     An IMT targeted drug named with non-cancer conditions or other drugs only is a question
     about IMT treatment (an interaction, a comorbidity), and so is a dose of the user's own
     drug asked about with non-cancer conditions only, or an interaction of one other drug
-    with the user's own."""
+    (or of a non-cancer condition's treatment) with the user's own."""
     others = other_conditions(entities)
     if not others:
         return False
@@ -160,6 +160,8 @@ def is_out_of_scope(text: str, entities: Iterable[Dict[str, Any]]) -> bool:
         return True
     if names_imt_targeted_drug(text):
         return False
-    if sum(_kinds().get(o) == "drug" for o in others) == 1 and _patterns()["interaction"].search(text):
-        return False  # "does omeprazole interact with it?": with the user's own drug
+    if sum(_kinds().get(o) == "drug" for o in others) <= 1 and _patterns()["interaction"].search(text):
+        # "does omeprazole interact with it?", "does it interact with her asthma inhaler?":
+        # one other drug, or a condition's treatment, with the user's own drug
+        return False
     return not (kinds == {"condition"} and _patterns()["own_dose"].search(text))

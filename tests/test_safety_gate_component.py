@@ -162,7 +162,13 @@ def _through_boundary_gate(text, ranking):
 
 def test_how_long_a_treatment_is_taken_is_a_treatment_question():
     ranking = [("ask_prognosis", 0.9), ("ask_treatment", 0.08), ("ask_dosing", 0.02)]
-    for text in ["how long do pts stay on it?", "how long does the course last?", "how long is crizotinib given for?"]:
+    for text in [
+        "how long do pts stay on it?",
+        "how long does the course last?",
+        "how long is crizotinib given for?",
+        "how long will she be on the tablets?",
+        "how many months is the chemo course?",
+    ]:
         message = _through_boundary_gate(text, ranking)
         assert message.get("intent")["name"] == "ask_treatment", text
         # The two topics trade places and confidences; the others keep theirs.
@@ -177,6 +183,7 @@ def test_how_long_a_treatment_is_taken_is_a_treatment_question():
         "how long should we keep doing scans after treatment?",
         "how long will he live on treatment?",
         "how long until it comes back after stopping treatment?",
+        "how long does it usually keep working?",
     ]:
         assert _through_boundary_gate(text, ranking).get("intent")["name"] == "ask_prognosis", text
     # Only a prognosis guess is moved.
@@ -184,6 +191,18 @@ def test_how_long_a_treatment_is_taken_is_a_treatment_question():
     assert _through_boundary_gate("how long does the nausea last when taking it?", side).get("intent")["name"] == (
         "ask_side_effects"
     )
+
+
+def test_stopping_a_treatment_is_a_treatment_question():
+    ranking = [("ask_prognosis", 0.8), ("ask_treatment", 0.15), ("ask_dosing", 0.05)]
+    for text in [
+        "she's had 2 years of alectinib and the team wants to stop it, is that safe?",
+        "can he come off crizotinib now the scan is clear?",
+    ]:
+        assert _through_boundary_gate(text, ranking).get("intent")["name"] == "ask_treatment", text
+    # Whether the tumour comes back after stopping, or when a drug stops working, stays prognosis.
+    for text in ["will it come back if we stop crizotinib?", "when does crizotinib usually stop working?"]:
+        assert _through_boundary_gate(text, ranking).get("intent")["name"] == "ask_prognosis", text
 
 
 def test_a_test_result_that_comes_back_is_a_diagnosis_question():

@@ -25,12 +25,19 @@ SCOPE_SETS = Path(__file__).resolve().parent / "scope"
 # tumour with another cancer sent out); 0.810 (150/185) / 0.008 (1/120) after the comparison,
 # association and interaction cues and the benign lumps, carcinoma in situ and vaccines joined
 # the vocabulary. Held-out, offline, the same day: 0.949 / 0.009 (false-out was 0.018).
+# Dev5 (a fifth writer, 2026-12-03): 0.895 / 0.055 fresh (the user's own tumour or treatment
+# likened to another cancer's in more words); 0.957 (201/210) / 0.000 (0/110) after the
+# comparison cues took those forms and the vocabulary took IMT's inflammatory mimics asked about
+# alone (IgG4-related disease, Castleman and Rosai-Dorfman disease), everyday conditions that
+# NSAIDs are taken for (a sprained ankle, teething, renal colic) and a few drugs. Held-out,
+# offline, measured once after: 0.966 / 0.009.
 BARS = {
     "dev.yml": (0.95, 0.02),
     "dev2.yml": (0.99, 0.0),
     "dev3.yml": (0.91, 0.0),
     "dev4.yml": (0.80, 0.01),
-    "heldout.yml": (0.93, 0.01),
+    "dev5.yml": (0.94, 0.0),
+    "heldout.yml": (0.95, 0.01),
 }
 
 
@@ -111,6 +118,8 @@ def test_imt_words_and_symptoms_are_not_other_conditions(text):
         ("my GP wants to start sertraline, any interaction?", False),
         ("what if carbamazepine can't be avoided", False),
         ("does warfarin interact with amiodarone", True),
+        ("does it interact with her asthma inhaler?", False),
+        ("any interaction with his epilepsy tablets?", False),
         ("eczema, is it linked to asthma?", True),
         ("was it caused by an infection like Epstein-Barr virus?", False),
         # The user's own tumour likened to another cancer, in words other than "could it be".
@@ -132,6 +141,20 @@ def test_imt_words_and_symptoms_are_not_other_conditions(text):
         ("SMA positive but desmin negative, typical?", False),
         ("DCIS, is a mastectomy needed?", True),
         ("is a lipoma on the back dangerous", True),
+        # Session 16: the user's own tumour or treatment likened in more words; IMT's mimics,
+        # and the everyday conditions an NSAID is taken for, asked about on their own.
+        ("his tumour is ALK positive just like lung cancer, same tablets then?", False),
+        ("is the chemo they're giving him the same chemo lymphoma kids have?", False),
+        ("is her bladder pseudotumour the same thing as cystitis?", False),
+        ("why is he on alectinib when it's a lung cancer medicine?", False),
+        ("her tumour has an NTRK fusion, would the thyroid cancer drugs work for her?", False),
+        ("is castleman disease hereditary", True),
+        ("IgG4-related disease, steroids for how long?", True),
+        ("IgG4-related disease vs IMT?", False),
+        ("ibuprofen dose for a sprained ankle", True),
+        ("what helps with teething pain", True),
+        # A drug her doctor gives for a tumour is not a lung cancer question without the cues.
+        ("why does lung cancer need a different drug", True),
     ],
 )
 def test_decision(text, out):

@@ -52,6 +52,11 @@ ROOT = HERE.parents[1]
 # named without a status (our `gene` entity; its README: "a biomarker is annotated only when
 # a status is stated").
 UNANNOTATED = frozenset({"other_condition", "gene"})
+# Sixteenth session (2026-12-03), the vocabulary's inflammatory mimics and everyday conditions,
+# more comparison cues and the treatment-stopping boundary: 0.924 accuracy, 0.927 macro-F1,
+# 0.907 out-of-scope recall (none sent out), 0.972 entity F1; dialogues 0.956 topic (0.948
+# before), 0.993 carried. Floors raised: out-of-scope recall 0.86 -> 0.88, dialogue topic
+# 0.93 -> 0.94.
 # Fourteenth session (2026-12-02): a gene named with no status is the `gene` entity, not a
 # biomarker, as this set's writer annotated it: entity F1 0.946 -> 0.972 (the entities come
 # from rules, not from the trained classifier); its floor is now the issue's bar, 0.95.
@@ -64,11 +69,11 @@ UNANNOTATED = frozenset({"other_condition", "gene"})
 FLOORS = {
     "intent_accuracy": 0.90,
     "intent_macro_f1": 0.91,
-    "out_of_scope_recall": 0.86,
+    "out_of_scope_recall": 0.88,
     "entity_f1": 0.95,
 }
 MAX_IN_SCOPE_SENT_OUT = 0.02
-DIALOGUE_FLOORS = {"topic_accuracy": 0.93, "carried_entity_accuracy": 0.97}
+DIALOGUE_FLOORS = {"topic_accuracy": 0.94, "carried_entity_accuracy": 0.97}
 
 
 def _training_texts():

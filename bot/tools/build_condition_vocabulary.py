@@ -435,7 +435,34 @@ CONDITIONS: Dict[str, Tuple[str, List[str]]] = {
         ["sickle cell", "sickle cell crisis", "sickle cell anaemia", "sickle cell anemia", "sickle-cell disease"],
     ),
     "D66": ("haemophilia", ["hemophilia", "haemophilia a", "hemophilia a"]),
-    "D86": ("", []),
+    "D86": ("", ["sarcoid"]),
+    # IMT's inflammatory mimics, asked about on their own ("is castleman disease a cancer?");
+    # asked beside IMT or the user's tumour they stay a differential (knowledge/scope.py).
+    # IgG4-related disease has no ICD-10 title of its own: D89.8 is the code used for it.
+    "D89.8": (
+        "igg4-related disease",
+        ["igg4 related disease", "igg4 disease", "igg4-rd", "igg4-related sclerosing disease"],
+    ),
+    "D47.7": ("castleman disease", ["castleman's disease", "castlemans disease"]),
+    "D76.3": (
+        "rosai-dorfman disease",
+        ["rosai dorfman disease", "rosai-dorfman", "sinus histiocytosis with massive lymphadenopathy"],
+    ),
+    "I77.6": ("vasculitis", ["arteritis"]),
+    "H06.2": (
+        "thyroid eye disease",
+        ["graves' eye disease", "graves orbitopathy", "graves' orbitopathy", "dysthyroid eye disease"],
+    ),
+    "J85.2": ("lung abscess", ["lung abscesses"]),
+    "N23": ("renal colic", ["kidney stone pain"]),
+    "S93.4": (
+        "sprained ankle",
+        ["ankle sprain", "twisted ankle", "sprained my ankle", "sprained his ankle", "sprained her ankle"],
+    ),
+    "K00.7": ("teething", ["teething pain"]),
+    "Z94.0": ("kidney transplant", ["renal transplant", "kidney transplantation"]),
+    # A heart stent only: a ureteric stent may be part of a bladder IMT's care.
+    "Z95.5": ("coronary stent", ["heart stent", "cardiac stent"]),
     "E03": ("hypothyroidism", ["underactive thyroid"]),
     "E05": ("hyperthyroidism", ["overactive thyroid", "graves disease", "graves' disease", "thyrotoxicosis"]),
     "E10": ("", ["type 1 diabetes", "type i diabetes", "juvenile diabetes", "t1d"]),
@@ -775,7 +802,7 @@ CONDITIONS: Dict[str, Tuple[str, List[str]]] = {
     "M10.9": ("gout", ["gouty arthritis"]),
     "M15": ("arthritis", ["wear and tear arthritis"]),
     "M19.9": ("", []),
-    "M31.3": ("", ["wegener's granulomatosis"]),
+    "M31.3": ("", ["wegener's granulomatosis", "granulomatosis with polyangiitis"]),
     "M31.5": ("giant cell arteritis", ["temporal arteritis", "polymyalgia rheumatica", "pmr"]),
     "M41": ("scoliosis", ["curved spine"]),
     "M45": ("ankylosing spondylitis", ["axial spondyloarthritis"]),
@@ -1093,6 +1120,7 @@ DRUGS: List[Tuple[str, str, List[str]]] = [
     # Vaccines (ICD-10's "need for immunization" codes); a vaccine during IMT treatment names
     # the IMT drug or asks about it with the user's own ("can she have it while on crizotinib?").
     ("hpv vaccine", "Z25.8", ["gardasil", "cervarix", "hpv jab", "hpv vaccination"]),
+    ("mmr vaccine", "Z27.4", ["mmr jab", "mmr vaccination", "mmr shot", "measles vaccine"]),
     ("tetanus vaccine", "Z23.5", ["tetanus booster", "tetanus jab", "tetanus shot", "tdap", "dtap"]),
     ("epinephrine auto-injector", "T78.2", ["epipen", "epi-pen", "adrenaline pen", "adrenaline auto-injector"]),
     ("omalizumab", "J45", ["xolair", "mepolizumab", "nucala", "benralizumab", "dupilumab", "dupixent"]),
@@ -1334,7 +1362,17 @@ DRUGS: List[Tuple[str, str, List[str]]] = [
     (
         "azathioprine",
         "K50",
-        ["mercaptopurine", "mycophenolate", "cellcept", "leflunomide", "ciclosporin", "cyclosporine", "tacrolimus"],
+        [
+            "mercaptopurine",
+            "mycophenolate",
+            "cellcept",
+            "leflunomide",
+            "ciclosporin",
+            "cyclosporine",
+            "tacrolimus",
+            "sirolimus",
+            "rapamune",
+        ],
     ),
     ("belimumab", "M32", ["benlysta", "anifrolumab"]),
     ("eculizumab", "D59.3", ["soliris", "ravulizumab"]),
@@ -1557,6 +1595,7 @@ EXACT_FORMS: Dict[str, List[str]] = {
     "cystic fibrosis": ["CF"],
     "prostate cancer": ["PSA"],
     "multiple sclerosis": ["MS"],
+    "wegener granulomatosis": ["GPA"],
     "rheumatoid arthritis": ["RA"],
     "motor neuron disease": ["ALS", "MND"],
     "ankylosing spondylitis": ["AS"],

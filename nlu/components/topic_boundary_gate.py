@@ -4,10 +4,12 @@
   long does the course last?") is a treatment question; the classifier reads most "how long"
   questions as prognosis, where how long a response, a remission or the surveillance lasts
   belongs.
+- Stopping or coming off a treatment ("my doctor wants to stop it, is that safe?") is a
+  treatment question, unless it asks whether the tumour comes back after.
 - A test result that "comes back" positive or negative ("and if it comes back ALK
   negative?") is a diagnosis question; the classifier reads "comes back" as a recurrence.
 
-The wording is data (`treatment_duration_cues`, `test_result_cues` in
+The wording is data (`treatment_duration_cues`, `treatment_stopping_cues`, `test_result_cues` in
 knowledge/retrieval.yml). Runs after the ScopeGate (a question about another condition stays
 out of scope) and before the SafetyGate, so an emergency still overrides it.
 """
@@ -28,6 +30,7 @@ from nlu.components.intent_override import NonTrainableComponent
 # (the classifier's topic, the guide's topic, what the message says for the guide's).
 BOUNDARIES: List[Tuple[Topic, Topic, Callable[[RetrievalVocabulary, str], bool]]] = [
     (Topic.prognosis, Topic.treatment, RetrievalVocabulary.asks_how_long_treatment_lasts),
+    (Topic.prognosis, Topic.treatment, RetrievalVocabulary.asks_about_stopping_treatment),
     (Topic.prognosis, Topic.diagnosis, RetrievalVocabulary.tells_a_test_result),
 ]
 
