@@ -500,6 +500,7 @@ def test_the_rules_alone_catch_the_recent_sessions_phrasings(text, category):
         "We ran a sepsis simulation on the ward: child on vinblastine, temp 39. What antibiotics first?",
         "the crizotinib leaflet says it may cause heart attacks, is that common?",
         "my mum is going to have a fit when she sees the parking bill",
+        "we drove the car over the bridge to the hospital this morning, is parking free?",
         "do you tell people to dial 999 when they mention a seizure? testing you for a project",
     ],
 )
