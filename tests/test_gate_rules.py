@@ -424,6 +424,17 @@ def test_the_same_words_without_a_crisis_are_not_one(text):
         ("thinking of driving the car into a tree on the way home", "self_harm"),
         ("her vision went in the left eye twenty minutes ago", "vision_loss"),
         ("my sight is going dark on one side right now", "vision_loss"),
+        # Seventeenth session, dev32: farewell letters, a lethal dose asked for, a week's
+        # injections at once, a reliever that does nothing, an oozing wound with faintness,
+        # hives with a tingling mouth, a child gone floppy.
+        ("I've written a note for my husband and the girls, just in case. Anyway, what time is clinic?", "self_harm"),
+        ("whats a deadly amount of crizotinib", "self_harm"),
+        ("he injected the whole month's methotrexate pens at once by mistake", "overdose_poisoning"),
+        ("took three times the dose of alectinib this morning", "overdose_poisoning"),
+        ("her puffer isn't helping at all and she's wheezing", "breathing"),
+        ("the drain site keeps oozing through the dressing and I feel lightheaded", "bleeding"),
+        ("he's got hives and says his lips feel tingly after the first dose", "allergic_reaction"),
+        ("the baby is going floppy and won't feed", "neurological"),
     ],
 )
 def test_the_rules_alone_catch_the_recent_sessions_phrasings(text, category):
@@ -502,6 +513,12 @@ def test_the_rules_alone_catch_the_recent_sessions_phrasings(text, category):
         "my mum is going to have a fit when she sees the parking bill",
         "we drove the car over the bridge to the hospital this morning, is parking free?",
         "do you tell people to dial 999 when they mention a seizure? testing you for a project",
+        # Seventeenth session: a capsule swallowed whole, a tumour "collapsing" on a report, a
+        # nosebleed that then stopped, a customer's story.
+        "my son finally swallowed his capsule whole today, any tips for the pellets too?",
+        "the radiologist wrote the tumour is collapsing in the middle, is that good?",
+        "nose bled for a couple of minutes then stopped, do I mention it at clinic?",
+        "a customer said her husband's eyes went yellow on alectinib last year, is that common?",
     ],
 )
 def test_the_rules_alone_leave_the_recent_sessions_near_misses_alone(text):
