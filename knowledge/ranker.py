@@ -66,6 +66,8 @@ class RetrievalVocabulary(BaseModel):
     treatment_duration_cues: List[str]
     treatment_stopping_cues: List[str]
     test_result_cues: List[str]
+    diagnosis_method_cues: List[str]
+    treatment_choice_cues: List[str]
     back_reference_cues: List[str]
     fresh_start_cues: List[str]
     age_mentions: List[str]
@@ -89,6 +91,8 @@ class RetrievalVocabulary(BaseModel):
         "treatment_duration_cues",
         "treatment_stopping_cues",
         "test_result_cues",
+        "diagnosis_method_cues",
+        "treatment_choice_cues",
         "back_reference_cues",
         "fresh_start_cues",
         "age_mentions",
@@ -160,6 +164,22 @@ class RetrievalVocabulary(BaseModel):
     def tells_a_test_result(self, text: str) -> bool:
         """A result that "comes back" positive or negative, not a tumour that comes back."""
         return self.test_result_cue.search(text) is not None
+
+    @functools.cached_property
+    def diagnosis_method_cue(self) -> re.Pattern[str]:
+        return _any_of(self.diagnosis_method_cues)
+
+    def asks_how_it_is_diagnosed(self, text: str) -> bool:
+        """How the tumour is found or confirmed ("how is bladder IMT diagnosed?")."""
+        return self.diagnosis_method_cue.search(text) is not None
+
+    @functools.cached_property
+    def treatment_choice_cue(self) -> re.Pattern[str]:
+        return _any_of(self.treatment_choice_cues)
+
+    def asks_how_it_is_managed(self, text: str) -> bool:
+        """How the tumour is dealt with ("management?", "how do they get it out?"), not a test."""
+        return self.treatment_choice_cue.search(text) is not None
 
     def asks_for_sources(self, text: str) -> bool:
         """A short request for where the information comes from ("is this from the label?").

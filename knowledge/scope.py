@@ -4,7 +4,8 @@ A message that names another condition, cancer or non-IMT drug (the entity
 `other_condition`, found over knowledge/other_conditions.yml) is out of scope unless it
 also names IMT itself, compares the user's own tumour ("it", "this") with that
 condition ("could it be a lymphoma instead?"), or asks about an IMT targeted drug with a
-non-cancer condition ("digoxin and crizotinib together?"). The names and cues are data
+non-cancer condition ("digoxin and crizotinib together?"), or about a condition IMT's
+treatment can cause ("celecoxib stomach ulcer risk"). The names and cues are data
 (knowledge/scope_cues.yml). Plain YAML and regular expressions: the action server uses
 this without spaCy.
 """
@@ -48,6 +49,12 @@ class ScopeCues(BaseModel):
     own_dose_cues: List[Cue] = []
     association_openings: List[Cue] = []
     interaction_cues: List[Cue] = []
+    care_conditions: List[Cue] = []
+    regimen_drug_forms: List[str] = []
+    effect_cues: List[Cue] = []
+    own_treatment: List[Cue] = []
+    purpose_cues: List[Cue] = []
+    bare_mentions: List[Cue] = []
 
     class Config:
         extra = "forbid"
@@ -74,6 +81,7 @@ def _patterns() -> Dict[str, re.Pattern[str]]:
     forms = [*cues.imt_targeted_drug_forms]
     for drug in cues.imt_targeted_drugs:
         forms += [drug, *drug_forms.get(drug, [])]
+    regimen = [*cues.regimen_drug_forms, *(form for names in drug_forms.values() for form in names)]
     return {
         "imt_name": _alternation(cues, cues.imt_names),
         "comparison": _alternation(cues, [c for c in cues.comparison_cues if not c.needs_context]),
@@ -82,10 +90,18 @@ def _patterns() -> Dict[str, re.Pattern[str]]:
         "own_dose": _alternation(cues, cues.own_dose_cues),
         "association_opening": _alternation(cues, cues.association_openings),
         "interaction": _alternation(cues, cues.interaction_cues),
-        "targeted_drug": re.compile(
-            r"\b(?:" + "|".join(re.escape(f) for f in sorted(set(forms))) + r")\b", re.IGNORECASE
-        ),
+        "targeted_drug": _word_list(forms),
+        "regimen_drug": _word_list(regimen),
+        "care_condition": _alternation(cues, cues.care_conditions),
+        "effect": _alternation(cues, cues.effect_cues),
+        "own_treatment": _alternation(cues, cues.own_treatment),
+        "purpose": _alternation(cues, cues.purpose_cues),
+        "bare_mention": _alternation(cues, cues.bare_mentions),
     }
+
+
+def _word_list(forms: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(f) for f in sorted(set(forms))) + r")\b", re.IGNORECASE)
 
 
 class OtherCondition(BaseModel):
@@ -149,7 +165,10 @@ def is_out_of_scope(text: str, entities: Iterable[Dict[str, Any]]) -> bool:
     An IMT targeted drug named with non-cancer conditions or other drugs only is a question
     about IMT treatment (an interaction, a comorbidity), and so is a dose of the user's own
     drug asked about with non-cancer conditions only, or an interaction of one other drug
-    (or of a non-cancer condition's treatment) with the user's own."""
+    (or of a non-cancer condition's treatment) with the user's own. So is a care condition
+    (an adverse effect of IMT's drugs, an organ impairment) asked about as the treatment's
+    effect or dose, and a bare mention of one other drug or care condition."""
+    entities = list(entities)
     others = other_conditions(entities)
     if not others:
         return False
@@ -160,8 +179,66 @@ def is_out_of_scope(text: str, entities: Iterable[Dict[str, Any]]) -> bool:
         return True
     if names_imt_targeted_drug(text):
         return False
-    if sum(_kinds().get(o) == "drug" for o in others) <= 1 and _patterns()["interaction"].search(text):
+    other_drugs = {o for o in others if _kinds().get(o) == "drug"}
+    if len(other_drugs) <= 1 and asks_about_interaction(text):
         # "does omeprazole interact with it?", "does it interact with her asthma inhaler?":
         # one other drug, or a condition's treatment, with the user's own drug
         return False
-    return not (kinds == {"condition"} and _patterns()["own_dose"].search(text))
+    if kinds == {"condition"} and _patterns()["own_dose"].search(text):
+        return False
+    return not (_asks_about_care_condition(text, entities) or _only_mentions(text, entities, len(other_drugs) == 1))
+
+
+def asks_about_interaction(text: str) -> bool:
+    return _patterns()["interaction"].search(text) is not None
+
+
+def _with_placeholders(text: str, entities: Iterable[Dict[str, Any]]) -> str:
+    """The message with each other condition's words replaced by § (scope_cues.yml)."""
+    spans = sorted(
+        (int(e["start"]), int(e["end"]))
+        for e in entities
+        if e.get("entity") == OTHER_CONDITION and e.get("start") is not None and e.get("end") is not None
+    )
+    pieces, at = [], 0
+    for start, end in spans:
+        if start >= at:
+            pieces += [text[at:start], "§"]
+            at = end
+    return "".join([*pieces, text[at:]])
+
+
+def _asks_about_care_condition(text: str, entities: Iterable[Dict[str, Any]]) -> bool:
+    """Only care conditions are named, none as what a medicine is for, and the message asks
+    about the treatment's effect or dose ("celecoxib stomach ulcer risk", "can it cause
+    hypertension?", "what dose if the patient is on dialysis") or names nothing else."""
+    patterns = _patterns()
+    named = [e for e in entities if e.get("entity") == OTHER_CONDITION]
+    if not named or any(_kinds().get(str(e.get("value"))) != "condition" for e in named):
+        return False
+    if not all(_is_care_condition(text, e) for e in named):
+        return False
+    marked = _with_placeholders(text, named)
+    if patterns["purpose"].search(marked):
+        return False
+    if patterns["bare_mention"].search(marked):
+        return True
+    if not patterns["effect"].search(marked):
+        return False
+    mentions_treatment = patterns["regimen_drug"].search(text) or patterns["own_treatment"].search(marked)
+    return bool(mentions_treatment) or re.search(r"\bdos(?:e|es|ing|age)\b", marked, re.IGNORECASE) is not None
+
+
+def _is_care_condition(text: str, entity: Dict[str, Any]) -> bool:
+    care = _patterns()["care_condition"]
+    words = text[int(entity["start"]) : int(entity["end"])] if entity.get("start") is not None else ""
+    return bool(care.search(words) or care.search(str(entity.get("value") or "")))
+
+
+def _only_mentions(text: str, entities: Iterable[Dict[str, Any]], one_drug: bool) -> bool:
+    """The message names one other drug and nothing more ("omeprazole?", "she's on
+    fluconazole as well"): the conversation's follow-up, or a detail about the patient."""
+    named = [e for e in entities if e.get("entity") == OTHER_CONDITION]
+    if not one_drug or any(_kinds().get(str(e.get("value"))) != "drug" for e in named):
+        return False
+    return _patterns()["bare_mention"].search(_with_placeholders(text, named)) is not None

@@ -105,6 +105,8 @@ def test_scope_gate_answers_what_the_scope_rules_keep_in_though_the_classifier_s
     for text in ["is her tumour anything like the lymphoma her cousin had?", "does omeprazole interact with it?"]:
         assert _through_scope_gate(text, "out_of_scope").startswith("ask_"), text
     assert _through_scope_gate("does warfarin interact with amiodarone?", "out_of_scope") == "out_of_scope"
+    # Giving something "with it", the user's drug, though no condition or drug is named.
+    assert _through_scope_gate("ok to give her calpol alongside it?", "out_of_scope").startswith("ask_")
 
 
 def test_scope_gate_takes_an_elliptical_follow_up_that_names_a_detail_for_one():
@@ -209,10 +211,28 @@ def test_a_test_result_that_comes_back_is_a_diagnosis_question():
     ranking = [("ask_prognosis", 0.62), ("inform", 0.21), ("ask_diagnosis", 0.1)]
     message = _through_boundary_gate("and if it comes back ALK negative?", ranking)
     assert message.get("intent")["name"] == "ask_diagnosis"
-    assert message.get("intent_ranking")[0] == {"name": "ask_diagnosis", "confidence": 0.62}
+    # The guide's boundary decides: asked with the confidence the answer takes as sure.
+    assert message.get("intent_ranking")[0] == {"name": "ask_diagnosis", "confidence": 0.8}
+    assert message.get("intent")["confidence"] == 0.8
     # A tumour that comes back is a recurrence.
     for text in ["what if it comes back after surgery?", "what if it comes back in the lung?"]:
         assert _through_boundary_gate(text, ranking).get("intent")["name"] == "ask_prognosis", text
+
+
+def test_how_it_is_found_is_diagnosis_and_how_it_is_managed_is_treatment():
+    overview = [("ask_overview", 0.7), ("ask_diagnosis", 0.2), ("ask_treatment", 0.1)]
+    for text in ["how is a lung IMT in a teenager diagnosed?", "what scan would show it?"]:
+        assert _through_boundary_gate(text, overview).get("intent")["name"] == "ask_diagnosis", text
+    for text in ["orbital IMT in an adult - how is it managed?", "can they take it out completely?"]:
+        assert _through_boundary_gate(text, overview).get("intent")["name"] == "ask_treatment", text
+    # What the tumour is stays overview; a question about tests is not a management question.
+    for text in ["how common is IMT in the orbit?", "what are the options for testing for ROS1?"]:
+        assert _through_boundary_gate(text, overview).get("intent")["name"] == "ask_overview", text
+    diagnosis = [("ask_diagnosis", 0.6), ("ask_treatment", 0.3), ("ask_overview", 0.1)]
+    assert (
+        _through_boundary_gate("so how do they get rid of it, take it out?", diagnosis).get("intent")["name"]
+        == "ask_treatment"
+    )
 
 
 def test_scope_gate_keeps_chat_and_other_conditions_out():

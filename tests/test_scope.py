@@ -31,12 +31,17 @@ SCOPE_SETS = Path(__file__).resolve().parent / "scope"
 # alone (IgG4-related disease, Castleman and Rosai-Dorfman disease), everyday conditions that
 # NSAIDs are taken for (a sprained ankle, teething, renal colic) and a few drugs. Held-out,
 # offline, measured once after: 0.966 / 0.009.
+# Dev6 (a sixth writer, 2026-12-03, session 17, whose brief also asked for adverse effects that
+# are conditions and the patient's other conditions as in scope): 0.916 / 0.077 fresh; 0.916
+# (174/190) / 0.015 (2/130) after care conditions (an IMT drug's adverse effects, organ
+# impairment) asked as the treatment's effect or dose, or named alone, stayed in scope.
 BARS = {
     "dev.yml": (0.95, 0.02),
     "dev2.yml": (0.99, 0.0),
     "dev3.yml": (0.91, 0.0),
     "dev4.yml": (0.80, 0.01),
     "dev5.yml": (0.94, 0.0),
+    "dev6.yml": (0.90, 0.02),
     "heldout.yml": (0.95, 0.01),
 }
 
@@ -155,6 +160,23 @@ def test_imt_words_and_symptoms_are_not_other_conditions(text):
         ("what helps with teething pain", True),
         # A drug her doctor gives for a tumour is not a lung cancer question without the cues.
         ("why does lung cancer need a different drug", True),
+        # Session 17: a condition IMT's drugs can cause, asked as their effect, or named alone
+        # as a follow-up or a detail, is IMT care; the same condition's own treatment is not.
+        ("could the alectinib be what's raising his blood pressure? hypertension risk?", False),
+        ("do steroids cause cataracts in children", False),
+        ("heart failure from doxorubicin, how is it watched for?", False),
+        ("neutropenia?", False),
+        ("and pancreatitis risk", False),
+        ("my mum is on dialysis", False),
+        ("what dose if she has cirrhosis", False),
+        ("how is hypertension treated in teenagers", True),
+        ("prednisolone for an asthma flare, how many days?", True),
+        ("best tablets to control diabetes", True),
+        # One other drug named alone is the conversation's follow-up, or a co-medication.
+        ("lansoprazole?", False),
+        ("he takes sertraline too", False),
+        ("what is sertraline used for", True),
+        ("does sertraline interact with tramadol and warfarin", True),
     ],
 )
 def test_decision(text, out):
@@ -187,7 +209,9 @@ def test_every_scope_cue_matches_its_example():
     import re
 
     cues = scope_cues()
-    for cue in [*cues.imt_names, *cues.comparison_cues, *cues.tumour_context, *cues.own_dose_cues]:
+    every = [*cues.imt_names, *cues.comparison_cues, *cues.tumour_context, *cues.own_dose_cues]
+    every += [*cues.care_conditions, *cues.effect_cues, *cues.own_treatment, *cues.purpose_cues, *cues.bare_mentions]
+    for cue in every:
         assert re.search(cues.expand(cue), cue.example, re.IGNORECASE), cue.pattern
 
 

@@ -32,12 +32,14 @@ _AGE_PATTERNS = [
     (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?)(?=\W|$)", re.I), "years"),
     (re.compile(r"\b(?:aged|age)\s+(\d{1,3})\b", re.I), "years"),
     (re.compile(r"\b(\d{1,2})\s*(?:-|\s)?\s*(?:months?|mo)\s*(?:-|\s)?\s*old\b", re.I), "months"),
-    # A son's or daughter's age, or the user's own, without "years old" ("my son is 12",
-    # "our daughter (she's 11)", "I'm 16"): a bare "she's 6" stays unread, since it may
-    # be a count or a dose.
+    # A relative's age, or the user's own, without "years old" ("my son is 12", "our
+    # daughter (she's 11)", "my father is 78", "I'm 16"): a bare "she's 6" stays unread,
+    # since it may be a count or a dose.
     (
         re.compile(
-            r"(?:\b(?:son|daughter|boy|girl|grandson|granddaughter|stepson|stepdaughter|nephew|niece|kiddo)s?\b"
+            r"(?:\b(?:son|daughter|boy|girl|grandson|granddaughter|stepson|stepdaughter|nephew|niece|kiddo"
+            r"|father|dad|mother|mum|mom|wife|husband|partner|brother|sister|aunt|uncle|grandma|grandmother"
+            r"|grandpa|grandfather|grandad|granddad|nan|nana|gran)s?\b"
             r"[^.?!\d]{0,25}?\b(?:is|was|who is|she'?s|he'?s|turned|turns|aged?)|(?:^|[\s,;(])i(?:'?m| am))"
             r"\s+(\d{1,2})\b"
             r"(?!\s*(?:[.,/]\d|mg|kg|g\b|cm|mm|%|lbs?\b|m2|m²|weeks?|wks?|days?|hours?|hrs?|months?|mo\b"

@@ -32,7 +32,8 @@ from knowledge.context import FACET_ENTITIES, TOPIC_INTENTS
 from knowledge.loader import get_knowledge_base
 from knowledge.premises import detect_premise
 from knowledge.ranker import EntryRanker, get_ranker
-from knowledge.scope import OUT_OF_SCOPE_INTENT, is_out_of_scope, names_imt, other_conditions
+from knowledge.schema import Topic
+from knowledge.scope import OUT_OF_SCOPE_INTENT, asks_about_interaction, is_out_of_scope, names_imt, other_conditions
 from nlu.components.intent_override import NonTrainableComponent, override_intent
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -109,7 +110,13 @@ class ScopeGate(NonTrainableComponent):
                 # far it is from the questions the knowledge base answers; so is one that names
                 # another condition only to compare the user's own tumour with it ("is this
                 # related to the ALK lung cancer my aunt had?") or to ask about it with the
-                # user's own drug: the scope rules kept it in.
+                # user's own drug: the scope rules kept it in. A question about giving something
+                # "with it" ("can i give him paracetamol with it?") far from every known question
+                # is an interaction question (nlu/README.md, ask_side_effects).
+                interaction = asks_about_interaction(text)
+                if closeness < needed and interaction and not names_imt(text):
+                    override_intent(message, TOPIC_INTENTS[Topic.side_effects], needed)
+                    continue
                 if closeness >= needed or names_imt(text) or other_conditions(entities):
                     override_intent(message, TOPIC_INTENTS[ranking[0].entry.topic], closeness)
                     continue

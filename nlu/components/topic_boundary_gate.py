@@ -8,10 +8,14 @@
   treatment question, unless it asks whether the tumour comes back after.
 - A test result that "comes back" positive or negative ("and if it comes back ALK
   negative?") is a diagnosis question; the classifier reads "comes back" as a recurrence.
+- How the tumour is found or confirmed ("how is IMT in the bladder diagnosed?") is a
+  diagnosis question, and how it is managed or removed ("laryngeal IMT, management?", "how
+  do they get it out?") a treatment one; the classifier reads a site's either as overview.
 
-The wording is data (`treatment_duration_cues`, `treatment_stopping_cues`, `test_result_cues` in
-knowledge/retrieval.yml). Runs after the ScopeGate (a question about another condition stays
-out of scope) and before the SafetyGate, so an emergency still overrides it.
+The wording is data (`treatment_duration_cues`, `treatment_stopping_cues`, `test_result_cues`,
+`diagnosis_method_cues`, `treatment_choice_cues` in knowledge/retrieval.yml). Runs after the
+ScopeGate (a question about another condition stays out of scope) and before the SafetyGate,
+so an emergency still overrides it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from knowledge.composer import ASKED_TOPIC_CONFIDENCE
 from knowledge.context import TOPIC_INTENTS
 from knowledge.ranker import RetrievalVocabulary, load_retrieval_vocabulary
 from knowledge.schema import Topic
@@ -32,6 +37,9 @@ BOUNDARIES: List[Tuple[Topic, Topic, Callable[[RetrievalVocabulary, str], bool]]
     (Topic.prognosis, Topic.treatment, RetrievalVocabulary.asks_how_long_treatment_lasts),
     (Topic.prognosis, Topic.treatment, RetrievalVocabulary.asks_about_stopping_treatment),
     (Topic.prognosis, Topic.diagnosis, RetrievalVocabulary.tells_a_test_result),
+    (Topic.overview, Topic.diagnosis, RetrievalVocabulary.asks_how_it_is_diagnosed),
+    (Topic.overview, Topic.treatment, RetrievalVocabulary.asks_how_it_is_managed),
+    (Topic.diagnosis, Topic.treatment, RetrievalVocabulary.asks_how_it_is_managed),
 ]
 
 
@@ -50,10 +58,20 @@ class TopicBoundaryGate(NonTrainableComponent):
 
 
 def _swap_topics(message: Message, read_as: str, meant: str) -> None:
-    """The meant topic takes the guessed one's place and confidence in the ranking, and the
-    guessed one the meant one's: the answer's ranker reads the ranking as the topic asked
-    (actions.topic_confidence)."""
+    """The meant topic takes the guessed one's place in the ranking, and the guessed one the
+    meant one's: the answer's ranker reads the ranking as the topic asked
+    (actions.topic_confidence). The guide's boundary decides, so the meant topic is asked
+    with at least the confidence at which the answer takes the NLU's topic as the one asked
+    ("how is IMT in the bladder diagnosed?" is a diagnosis question though the bladder's
+    overview entry answers it)."""
     swapped = {read_as: meant, meant: read_as}
-    ranking = [{**r, "name": swapped.get(r.get("name"), r.get("name"))} for r in message.get(INTENT_RANKING_KEY) or []]
-    message.set(INTENT, {**(message.get(INTENT) or {}), "name": meant}, add_to_output=True)
+    guessed = message.get(INTENT) or {}
+    sure = max(float(guessed.get("confidence") or 0.0), ASKED_TOPIC_CONFIDENCE)
+    ranking = [
+        {**r, "name": meant, "confidence": sure}
+        if r.get("name") == read_as
+        else {**r, "name": swapped.get(r.get("name"), r.get("name"))}
+        for r in message.get(INTENT_RANKING_KEY) or []
+    ]
+    message.set(INTENT, {**guessed, "name": meant, "confidence": sure}, add_to_output=True)
     message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
