@@ -235,6 +235,15 @@ def test_how_it_is_found_is_diagnosis_and_how_it_is_managed_is_treatment():
     )
 
 
+def test_a_boundary_cue_makes_an_unsure_guess_of_its_topic_sure():
+    ranking = [("ask_treatment", 0.6), ("ask_side_effects", 0.3), ("ask_overview", 0.1)]
+    message = _through_boundary_gate("has lorlatinib been tried in IMT?", ranking)
+    assert message.get("intent")["name"] == "ask_treatment" and message.get("intent")["confidence"] == 0.8
+    # Without a cue the classifier's confidence stands.
+    message = _through_boundary_gate("what about lorlatinib?", ranking)
+    assert message.get("intent")["confidence"] == 0.6
+
+
 def test_scope_gate_keeps_chat_and_other_conditions_out():
     assert _through_scope_gate("how long do I cook pasta", "out_of_scope") == "out_of_scope"
     assert _through_scope_gate("tell me a joke", "nlu_fallback") == "nlu_fallback"

@@ -54,6 +54,11 @@ class TopicBoundaryGate(NonTrainableComponent):
                 if guessed == TOPIC_INTENTS[read_as] and says(vocabulary, text):
                     _swap_topics(message, TOPIC_INTENTS[read_as], TOPIC_INTENTS[meant])
                     break
+                if guessed == TOPIC_INTENTS[meant] and says(vocabulary, text):
+                    # The guide's cue confirms an unsure guess ("has alectinib been used in
+                    # IMT?", treatment at 0.68): asked as sure, as after a swap.
+                    _swap_topics(message, TOPIC_INTENTS[meant], TOPIC_INTENTS[meant])
+                    break
         return messages
 
 
