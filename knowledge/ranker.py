@@ -68,6 +68,9 @@ class RetrievalVocabulary(BaseModel):
     test_result_cues: List[str]
     diagnosis_method_cues: List[str]
     treatment_choice_cues: List[str]
+    treatment_next_cues: List[str]
+    treatment_use_cues: List[str]
+    dosing_administration_cues: List[str]
     back_reference_cues: List[str]
     fresh_start_cues: List[str]
     age_mentions: List[str]
@@ -93,6 +96,9 @@ class RetrievalVocabulary(BaseModel):
         "test_result_cues",
         "diagnosis_method_cues",
         "treatment_choice_cues",
+        "treatment_next_cues",
+        "treatment_use_cues",
+        "dosing_administration_cues",
         "back_reference_cues",
         "fresh_start_cues",
         "age_mentions",
@@ -178,8 +184,36 @@ class RetrievalVocabulary(BaseModel):
         return _any_of(self.treatment_choice_cues)
 
     def asks_how_it_is_managed(self, text: str) -> bool:
-        """How the tumour is dealt with ("management?", "how do they get it out?"), not a test."""
-        return self.treatment_choice_cue.search(text) is not None
+        """How the tumour is dealt with ("management?", "how do they get it out?", "has
+        alectinib been used in IMT?"), not a test."""
+        return self.treatment_choice_cue.search(text) is not None or self.asks_if_a_treatment_is_used(text)
+
+    @functools.cached_property
+    def treatment_use_cue(self) -> re.Pattern[str]:
+        return _any_of(self.treatment_use_cues)
+
+    def asks_if_a_treatment_is_used(self, text: str) -> bool:
+        """Whether a therapy is used for IMT or a group ("is alectinib used in children?"),
+        not how it is taken."""
+        return self.treatment_use_cue.search(text) is not None
+
+    @functools.cached_property
+    def dosing_administration_cue(self) -> re.Pattern[str]:
+        return _any_of(self.dosing_administration_cues)
+
+    def asks_how_to_take_it(self, text: str) -> bool:
+        """How a drug is taken: with food, a missed or vomited dose, a dose lowered for a side
+        effect (nlu/README.md, ask_dosing), not a risk or a check."""
+        return self.dosing_administration_cue.search(text) is not None
+
+    @functools.cached_property
+    def treatment_next_cue(self) -> re.Pattern[str]:
+        return _any_of(self.treatment_next_cues)
+
+    def asks_what_is_done_next(self, text: str) -> bool:
+        """What is done when the tumour comes back or grows ("next line?", "does rechallenge
+        work?", "margins needed?"), not how things turn out (nlu/README.md, ask_treatment)."""
+        return self.treatment_next_cue.search(text) is not None
 
     def asks_for_sources(self, text: str) -> bool:
         """A short request for where the information comes from ("is this from the label?").

@@ -173,9 +173,9 @@ def test_how_long_a_treatment_is_taken_is_a_treatment_question():
     ]:
         message = _through_boundary_gate(text, ranking)
         assert message.get("intent")["name"] == "ask_treatment", text
-        # The two topics trade places and confidences; the others keep theirs.
+        # The two topics trade places, the guide's asked as certain; the others keep theirs.
         assert [(r["name"], r["confidence"]) for r in message.get("intent_ranking")] == [
-            ("ask_treatment", 0.9),
+            ("ask_treatment", 1.0),
             ("ask_prognosis", 0.08),
             ("ask_dosing", 0.02),
         ]
@@ -211,9 +211,9 @@ def test_a_test_result_that_comes_back_is_a_diagnosis_question():
     ranking = [("ask_prognosis", 0.62), ("inform", 0.21), ("ask_diagnosis", 0.1)]
     message = _through_boundary_gate("and if it comes back ALK negative?", ranking)
     assert message.get("intent")["name"] == "ask_diagnosis"
-    # The guide's boundary decides: asked with the confidence the answer takes as sure.
-    assert message.get("intent_ranking")[0] == {"name": "ask_diagnosis", "confidence": 0.8}
-    assert message.get("intent")["confidence"] == 0.8
+    # The guide's boundary decides, as a rule does: asked as certain.
+    assert message.get("intent_ranking")[0] == {"name": "ask_diagnosis", "confidence": 1.0}
+    assert message.get("intent")["confidence"] == 1.0
     # A tumour that comes back is a recurrence.
     for text in ["what if it comes back after surgery?", "what if it comes back in the lung?"]:
         assert _through_boundary_gate(text, ranking).get("intent")["name"] == "ask_prognosis", text
@@ -238,10 +238,54 @@ def test_how_it_is_found_is_diagnosis_and_how_it_is_managed_is_treatment():
 def test_a_boundary_cue_makes_an_unsure_guess_of_its_topic_sure():
     ranking = [("ask_treatment", 0.6), ("ask_side_effects", 0.3), ("ask_overview", 0.1)]
     message = _through_boundary_gate("has lorlatinib been tried in IMT?", ranking)
-    assert message.get("intent")["name"] == "ask_treatment" and message.get("intent")["confidence"] == 0.8
+    assert message.get("intent")["name"] == "ask_treatment" and message.get("intent")["confidence"] == 1.0
     # Without a cue the classifier's confidence stands.
     message = _through_boundary_gate("what about lorlatinib?", ranking)
     assert message.get("intent")["confidence"] == 0.6
+
+
+def test_what_is_done_when_it_comes_back_or_grows_is_a_treatment_question():
+    ranking = [("ask_prognosis", 0.9), ("ask_treatment", 0.08), ("ask_dosing", 0.02)]
+    for text in [
+        "it has grown back after the operation, what now?",
+        "still progressing on lorlatinib. next line?",
+        "what margins are recommended for a chest wall IMT?",
+        "the relapse is in the same spot - resectable?",
+        "will he need more chemo?",
+        "if it recurs what's the treatment then",
+    ]:
+        assert _through_boundary_gate(text, ranking).get("intent")["name"] == "ask_treatment", text
+    # How things turn out stays prognosis, and so does whether a drug works again.
+    for text in [
+        "what are the odds it grows back after we stop?",
+        "survival after a second recurrence?",
+        "how likely is it to return if the margins were involved?",
+        "does crizotinib work again if restarted after a relapse?",
+        "if it comes back, will it come back for good?",
+    ]:
+        assert _through_boundary_gate(text, ranking).get("intent")["name"] == "ask_prognosis", text
+
+
+def test_how_a_drug_is_taken_is_dosing_and_whether_it_is_used_is_treatment():
+    side_effects = [("ask_side_effects", 0.95), ("ask_dosing", 0.03), ("ask_treatment", 0.02)]
+    for text in [
+        "is it ok to take it without food?",
+        "he spat it out straight after, do we give another?",
+        "the dose can be cut if the rash gets bad?",
+        "she forgot a dose last night",
+    ]:
+        assert _through_boundary_gate(text, side_effects).get("intent")["name"] == "ask_dosing", text
+    for text in ["is lorlatinib used for children with IMT?", "has entrectinib been tried in adults?"]:
+        assert _through_boundary_gate(text, side_effects).get("intent")["name"] == "ask_treatment", text
+    # A risk or a check stays side effects: a lower dose's effects, vomiting as a symptom,
+    # a drug in pregnancy, a food interaction.
+    for text in [
+        "does a lower dose mean fewer side effects?",
+        "is vomiting after every dose normal?",
+        "can lorlatinib be used in pregnancy?",
+        "does grapefruit interact with it if taken with food?",
+    ]:
+        assert _through_boundary_gate(text, side_effects).get("intent")["name"] == "ask_side_effects", text
 
 
 def test_scope_gate_keeps_chat_and_other_conditions_out():

@@ -7,13 +7,14 @@ compare a hash of every training input with the one stored next to the model.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterable, List
+from typing import List
+
+from nlu.training_inputs import TOKENIZER_INPUTS, TRIAGE_INPUTS, digest
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_DIR = ROOT / "models"
@@ -23,47 +24,13 @@ FINGERPRINT_FILE = MODEL_DIR / f"{MODEL_NAME}.fingerprint"
 DOMAIN = ROOT / "domain.yml"
 CONFIG = ROOT / "config.yml"
 TRAINING_DATA = [ROOT / "nlu" / "data", ROOT / "stories"]
-# The tokenizer shapes the trained features (it masks entity mentions found by the entity
-# rules), so its code and the vocabulary count as training inputs, and so do the safety
-# examples the gate's second-opinion classifier learns from. The triage rules themselves
-# are read at start-up and need no retraining, but they share files with the classifier.
-CODE = [
-    ROOT / "nlu" / "spacy_pipeline.py",
-    ROOT / "nlu" / "components" / "spacy_tokenizer.py",
-    ROOT / "nlu" / "components" / "imt_entities.py",
-    ROOT / "knowledge" / "vocabulary.yml",
-    ROOT / "knowledge" / "vocabulary.py",
-    ROOT / "pyproject.toml",
-    # The safety gate's trained second opinion learns from these (InputGuard.train).
-    ROOT / "knowledge" / "safety.yml",
-    ROOT / "knowledge" / "safety.py",
-    ROOT / "knowledge" / "safety_examples",
-    ROOT / "nlu" / "triage.py",
-    ROOT / "nlu" / "triage_model.py",
-    ROOT / "nlu" / "components" / "safety_gate.py",
-]
-
-
-def _files(paths: Iterable[Path]) -> List[Path]:
-    found: List[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix in {".yml", ".yaml", ".py"} and "__pycache__" not in p.parts
-            )
-        elif path.exists():
-            found.append(path)
-    return found
+# Besides the data: the code and lists that shape the tokenizer's masks and the safety
+# gate's second opinion (nlu/training_inputs.py), and the pinned dependencies.
+CODE = [ROOT / "pyproject.toml", *TOKENIZER_INPUTS, *TRIAGE_INPUTS]
 
 
 def fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in _files([DOMAIN, CONFIG, *TRAINING_DATA, *CODE]):
-        digest.update(str(path.relative_to(ROOT)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return digest([DOMAIN, CONFIG, *TRAINING_DATA, *CODE])
 
 
 def train_command(out: Path = MODEL_DIR, name: str = MODEL_NAME) -> List[str]:

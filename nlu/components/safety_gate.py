@@ -9,7 +9,6 @@ guess.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -22,10 +21,11 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from knowledge.safety import EXAMPLES_DIR, SAFETY_FILE, TRIAGE_INTENT, TRIAGE_SLOT
+from knowledge.safety import TRIAGE_INTENT, TRIAGE_SLOT
 from knowledge.scope import OUT_OF_SCOPE_INTENT
 from nlu.components.intent_override import NonTrainableComponent, override_intent
 from nlu.gate_rules import GateVerdict, check_message
+from nlu.training_inputs import TRIAGE_INPUTS, digest
 from nlu.triage import get_detector
 from nlu.triage_model import TriageModel, train_triage_model
 
@@ -77,12 +77,9 @@ class InputGuard(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """The examples and the taxonomy are not graph inputs: retrain when they change."""
-        digest = hashlib.sha256()
-        for path in [SAFETY_FILE, *sorted(EXAMPLES_DIR.glob("*.yml"))]:
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
+        """The examples, the taxonomy and the code that reads them are not graph inputs:
+        retrain when they change."""
+        return digest(TRIAGE_INPUTS)
 
     def train(self, training_data: TrainingData) -> Resource:
         assert self._model_storage is not None and self._resource is not None, "created by Rasa's graph"

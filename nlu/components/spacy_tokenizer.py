@@ -8,7 +8,7 @@ or age it names. The token keeps the mention's offsets, so entity spans still al
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -22,6 +22,7 @@ from knowledge.context import GENE_ENTITY
 from knowledge.scope import OTHER_CONDITION
 from nlu.components.imt_entities import find_entities
 from nlu.spacy_pipeline import blank_english
+from nlu.training_inputs import TOKENIZER_INPUTS, digest
 
 MASKED_AS = {GENE_ENTITY: "biomarker"}
 
@@ -54,6 +55,12 @@ class SpacyBlankTokenizer(Tokenizer):
         execution_context: ExecutionContext,
     ) -> SpacyBlankTokenizer:
         return cls(config)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The entity rules and lists behind the masks are not graph inputs: a cached
+        tokenization must not outlive a change to them."""
+        return digest(TOKENIZER_INPUTS) if config.get("mask_entities") else None
 
     def tokenize(self, message: Message, attribute: str) -> List[Token]:
         text = message.get(attribute) or ""

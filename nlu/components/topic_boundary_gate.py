@@ -26,20 +26,25 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from knowledge.composer import ASKED_TOPIC_CONFIDENCE
 from knowledge.context import TOPIC_INTENTS
 from knowledge.ranker import RetrievalVocabulary, load_retrieval_vocabulary
 from knowledge.schema import Topic
 from nlu.components.intent_override import NonTrainableComponent
+
+# A topic the labelling guide's cue decides is asked as certain, as the safety gate's rules are.
+RULE_CONFIDENCE = 1.0
 
 # (the classifier's topic, the guide's topic, what the message says for the guide's).
 BOUNDARIES: List[Tuple[Topic, Topic, Callable[[RetrievalVocabulary, str], bool]]] = [
     (Topic.prognosis, Topic.treatment, RetrievalVocabulary.asks_how_long_treatment_lasts),
     (Topic.prognosis, Topic.treatment, RetrievalVocabulary.asks_about_stopping_treatment),
     (Topic.prognosis, Topic.diagnosis, RetrievalVocabulary.tells_a_test_result),
+    (Topic.prognosis, Topic.treatment, RetrievalVocabulary.asks_what_is_done_next),
     (Topic.overview, Topic.diagnosis, RetrievalVocabulary.asks_how_it_is_diagnosed),
     (Topic.overview, Topic.treatment, RetrievalVocabulary.asks_how_it_is_managed),
     (Topic.diagnosis, Topic.treatment, RetrievalVocabulary.asks_how_it_is_managed),
+    (Topic.side_effects, Topic.treatment, RetrievalVocabulary.asks_if_a_treatment_is_used),
+    (Topic.side_effects, Topic.dosing, RetrievalVocabulary.asks_how_to_take_it),
 ]
 
 
@@ -65,13 +70,15 @@ class TopicBoundaryGate(NonTrainableComponent):
 def _swap_topics(message: Message, read_as: str, meant: str) -> None:
     """The meant topic takes the guessed one's place in the ranking, and the guessed one the
     meant one's: the answer's ranker reads the ranking as the topic asked
-    (actions.topic_confidence). The guide's boundary decides, so the meant topic is asked
-    with at least the confidence at which the answer takes the NLU's topic as the one asked
-    ("how is IMT in the bladder diagnosed?" is a diagnosis question though the bladder's
-    overview entry answers it)."""
+    (actions.topic_confidence). The guide's boundary decides, as a rule does: the meant
+    topic is asked as certain ("how is IMT in the bladder diagnosed?" is a diagnosis question
+    though the bladder's overview entry answers it). At 0.8 (the confidence from which the answer takes the
+    NLU's topic as the one asked), the
+    entry classifier's liking for alectinib's side effects still outranked the treatment
+    entry for "has alectinib been used in IMT?"."""
     swapped = {read_as: meant, meant: read_as}
     guessed = message.get(INTENT) or {}
-    sure = max(float(guessed.get("confidence") or 0.0), ASKED_TOPIC_CONFIDENCE)
+    sure = RULE_CONFIDENCE
     ranking = [
         {**r, "name": meant, "confidence": sure}
         if r.get("name") == read_as
