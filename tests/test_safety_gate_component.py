@@ -138,9 +138,17 @@ def test_scope_gate_answers_a_question_the_classifier_took_for_chat():
 
 def test_scope_gate_reads_a_bare_follow_up_as_the_question_before_asked_again():
     # The classifier reads a topic into the bare words ("how often" as side effects' frequency).
-    bare = [("how often?", "ask_side_effects"), ("for how long", "ask_dosing"), ("and methotrexate?", "ask_treatment")]
+    bare = [
+        ("how often?", "ask_side_effects"),
+        ("for how long", "ask_dosing"),
+        ("and methotrexate?", "ask_treatment"),
+        # A name put to the question before ("which drug is approved?" ... "would that be Xalkori?").
+        ("could that be lorlatinib?", "ask_side_effects"),
+    ]
     for text, guess in bare:
         assert _through_scope_gate(text, guess) == "inform", text
+    # A question of its own that opens the same way keeps its topic.
+    assert _through_scope_gate("could it be lorlatinib causing the swelling?", "ask_side_effects") == "ask_side_effects"
     # Its topic guesses leave the ranking, so the answer takes the conversation's topic.
     from nlu.components.imt_entities import find_entities
     from nlu.components.scope_gate import ScopeGate
