@@ -211,8 +211,8 @@ class RetrievalVocabulary(BaseModel):
         return _any_of(self.treatment_next_cues)
 
     def asks_what_is_done_next(self, text: str) -> bool:
-        """What is done when the tumour comes back or grows ("next line?", "does rechallenge
-        work?", "margins needed?"), not how things turn out (nlu/README.md, ask_treatment)."""
+        """What is done when the tumour comes back or grows ("next line?", "what now?",
+        "margins needed?"), not how things turn out (nlu/README.md, ask_treatment)."""
         return self.treatment_next_cue.search(text) is not None
 
     def asks_for_sources(self, text: str) -> bool:

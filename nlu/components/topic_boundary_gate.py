@@ -72,10 +72,10 @@ def _swap_topics(message: Message, read_as: str, meant: str) -> None:
     meant one's: the answer's ranker reads the ranking as the topic asked
     (actions.topic_confidence). The guide's boundary decides, as a rule does: the meant
     topic is asked as certain ("how is IMT in the bladder diagnosed?" is a diagnosis question
-    though the bladder's overview entry answers it). At 0.8 (the confidence from which the answer takes the
-    NLU's topic as the one asked), the
-    entry classifier's liking for alectinib's side effects still outranked the treatment
-    entry for "has alectinib been used in IMT?"."""
+    though the bladder's overview entry answers it). At 0.8, the confidence from which the
+    answer takes the NLU's topic as the one asked, the entry classifier's liking for
+    alectinib's side effects still outranked the treatment entry for "has alectinib been
+    used in IMT?"."""
     swapped = {read_as: meant, meant: read_as}
     guessed = message.get(INTENT) or {}
     sure = RULE_CONFIDENCE
