@@ -26,7 +26,9 @@ held-out measure. Both parts were written by writers who read no project file.
   father is 78"), adverse effects and other drugs named alone kept in scope ("hypertension?",
   "omeprazole?"), and "how is it diagnosed" / "management?" read by the guide's boundaries;
   with CI's fresh training of the same data, 0.843 and 0.959 (0.819 with the session's
-  runtime changes taken out).
+  runtime changes taken out). Session 18: the model trained here is CI's (nlu/training_inputs.py)
+  and the guide's boundaries for what is done next, how a drug is taken and whether it is
+  used took it to 0.852 and 0.959.
 
 The floors are the final figures less a little slack.
 """
@@ -45,7 +47,7 @@ FLOORS = {
     "dev2.yml": {"carried_entity_accuracy": 0.90, "topic_accuracy": 0.83},
     "dev3.yml": {"carried_entity_accuracy": 0.93, "topic_accuracy": 0.87},
     "dev4.yml": {"carried_entity_accuracy": 0.97, "topic_accuracy": 0.90},
-    "dev5.yml": {"carried_entity_accuracy": 0.95, "topic_accuracy": 0.83},
+    "dev5.yml": {"carried_entity_accuracy": 0.95, "topic_accuracy": 0.85},
 }
 
 
